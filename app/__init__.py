@@ -1,0 +1,67 @@
+"""Application factory: extensions, blueprints, CLI and error pages; nothing else."""
+
+import importlib
+import importlib.util
+import os
+import pkgutil
+
+from flask import Flask
+
+from app.config import Config
+from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+
+def create_app(config: object | dict | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then `config` (a class or a mapping)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "hearings.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads"))
+    _check_production_secret(app)
+
+    from app import database, errors, i18n
+
+    db.init_app(app)
+    database.configure_engine(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Register the `bp` of every domain package under app/, so none is listed by hand."""
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not module.ispkg or module.name == "rules":
+            continue
+        package = importlib.import_module(f"{__name__}.{module.name}")
+        blueprint = getattr(package, "bp", None)
+        if blueprint is None:
+            continue
+        if importlib.util.find_spec(f"{package.__name__}.routes") is not None:
+            importlib.import_module(f"{package.__name__}.routes")
+        app.register_blueprint(blueprint)
+
+
+def _check_production_secret(app: Flask) -> None:
+    """Refuse to serve production with the development secret key."""
+    if not app.debug and not app.testing and app.config["SECRET_KEY"] == "dev-not-secret":
+        if os.environ.get("HEARINGS_ENV") == "production":
+            raise RuntimeError("Set SECRET_KEY in the environment or instance/config.py")

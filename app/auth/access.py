@@ -1,0 +1,33 @@
+"""Role checks: every clerk page loads its municipality or hearing through these."""
+
+from flask import abort, g
+from flask_login import current_user
+
+from app.auth.models import CAN_VIEW
+from app.extensions import db
+from app.hearings.models import Hearing
+from app.municipalities.models import Municipality
+
+
+def require_role(municipality: Municipality, allowed: set[str]) -> str:
+    """Abort with 403 unless the logged-in user has one of `allowed` roles in `municipality`."""
+    role = current_user.role_in(municipality.id)
+    if role not in allowed:
+        abort(403)
+    g.municipality = municipality
+    g.role = role
+    return role
+
+
+def municipality_for(slug: str, allowed: set[str] = CAN_VIEW) -> Municipality:
+    """The municipality named by `slug`, if the user has a role there."""
+    municipality = db.first_or_404(db.select(Municipality).where(Municipality.slug == slug))
+    require_role(municipality, allowed)
+    return municipality
+
+
+def hearing_for(hearing_id: int, allowed: set[str] = CAN_VIEW) -> Hearing:
+    """The hearing with `hearing_id`, if the user has a role in its municipality."""
+    hearing = db.get_or_404(Hearing, hearing_id)
+    require_role(hearing.municipality, allowed)
+    return hearing

@@ -1,0 +1,72 @@
+"""Form pieces shared by several domains, and WTForms' own messages routed through our catalogs."""
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+
+YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not decided yet"))]
+
+# WTForms ships no Kyrgyz or Uzbek catalogue; listing its messages here puts them in ours.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Invalid input."),
+    _l("Invalid email address."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+)
+
+
+def _plural_messages() -> tuple:
+    """WTForms' plural messages, listed so that `flask translate extract` finds them."""
+    return (
+        ngettext("Field must be at least %(min)d character long.",
+                 "Field must be at least %(min)d characters long.", 1),
+        ngettext("Field cannot be longer than %(max)d character.",
+                 "Field cannot be longer than %(max)d characters.", 1),
+    )  # fmt: skip
+
+
+class _CatalogTranslations:
+    """Hands WTForms' messages to Flask-Babel so they use this app's catalogs."""
+
+    def gettext(self, string):
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class AppForm(FlaskForm):
+    """Base form: CSRF from Flask-WTF, messages from our catalogs."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _CatalogTranslations()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (big tap targets, no Ctrl-click)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def tri_state(value: bool | None) -> str:
+    """A nullable boolean as the value of a yes/no/unknown radio."""
+    return {True: "yes", False: "no"}.get(value, "unknown")
+
+
+def from_tri_state(value: str | None) -> bool | None:
+    """A yes/no/unknown radio value as a nullable boolean."""
+    return {"yes": True, "no": False}.get(value or "")

@@ -1,0 +1,18 @@
+"""Translated names of hearing states, for templates."""
+
+from flask_babel import lazy_gettext as _l
+
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "announced": _l("Announced"),
+    "postponed": _l("Postponed"),
+    "cancelled": _l("Cancelled"),
+}
+
+ACTION_LABELS = {
+    "hearing.create": _l("Created"),
+    "hearing.edit": _l("Edited"),
+    "hearing.announce": _l("Announced"),
+    "hearing.postpone": _l("Postponed"),
+    "hearing.cancel": _l("Cancelled"),
+}

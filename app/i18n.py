@@ -1,0 +1,46 @@
+"""Locale and timezone selection, and the formatting helpers templates use."""
+
+from flask import Flask, current_app, g, request
+from flask_babel import format_currency, format_decimal, get_locale
+from flask_login import current_user
+
+LOCALE_COOKIE = "lang"
+LANGUAGE_NAMES = {"en": "English", "ky": "Кыргызча", "ru": "Русский", "uz": "Oʻzbekcha"}
+
+
+def select_locale() -> str:
+    """The switcher's choice (cookie, then profile), else the municipality's, else the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    municipality = g.get("public_municipality")
+    if municipality is not None and municipality.default_locale in languages:
+        return municipality.default_locale
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def select_timezone() -> str:
+    """The timezone of the municipality the page is about, else UTC."""
+    municipality = g.get("public_municipality") or g.get("municipality")
+    return municipality.timezone if municipality is not None else "UTC"
+
+
+def format_money(amount, currency: str) -> str:
+    """Money in the current locale, with the currency's symbol or code."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency)
+
+
+def init_app(app: Flask) -> None:
+    """Expose language names, the current locale and formatters to templates."""
+    app.add_template_filter(lambda code: LANGUAGE_NAMES.get(code, code), "language_name")
+    app.jinja_env.globals.update(
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        get_locale=get_locale,
+        format_money=format_money,
+        format_decimal=format_decimal,
+    )
