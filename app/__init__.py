@@ -31,7 +31,8 @@ def create_app(config: object | dict | None = None) -> Flask:
 
     db.init_app(app)
     database.configure_engine(app)
-    migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    migrations = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+    migrate.init_app(app, db, render_as_batch=True, directory=migrations)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)
     htmx.init_app(app)

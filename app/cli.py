@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
     @translate.command()
     def update():
         """Extract strings from the source and merge them into every catalog."""
-        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", POT, "app")
+        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", POT, ".")
         _pybabel("update", "-i", POT, "-d", TRANSLATIONS, "--no-fuzzy-matching")
         os.remove(POT)
 
@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
     @click.argument("lang")
     def init(lang):
         """Start a catalog for a new language."""
-        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", POT, "app")
+        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", POT, ".")
         _pybabel("init", "-i", POT, "-d", TRANSLATIONS, "-l", lang)
         os.remove(POT)
 

@@ -1,9 +1,16 @@
 """Form pieces shared by several domains, and WTForms' own messages routed through our catalogs."""
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), ("unknown", _l("Not decided yet"))]
 
@@ -41,10 +48,10 @@ class _CatalogTranslations:
     """Hands WTForms' messages to Flask-Babel so they use this app's catalogs."""
 
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class AppForm(FlaskForm):

@@ -1,24 +1,35 @@
 """Fixtures: one migrated database per run (SQLite, or PostgreSQL via TEST_DATABASE_URL),
 emptied after every test, plus factories and a logged-in client helper."""
 
+import contextvars
 import os
-import re
-from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
-from app.auth.models import Membership, User
 from app.config import TestConfig
 from app.extensions import db
-from app.hearings.models import Hearing, HearingText
-from app.municipalities.models import Municipality, Settlement
-from app.rules.codes import new_code
-from app.timeutil import local_to_utc, utc_to_local, utcnow
+from tests.helpers import Factory
 
-PASSWORD = "correct-horse-battery"
+
+class IsolatedClient(FlaskClient):
+    """Runs every request in its own application context, as a real server does.
+
+    pytest-flask keeps a context pushed during each test; without this, requests would share
+    its `g` (the cached locale, the cached user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        def in_own_context():
+            try:
+                return FlaskClient.open(self, *args, **kwargs)
+            finally:
+                self._context_stack.close()  # pop the request's contexts inside the same Context
+
+        return contextvars.Context().run(in_own_context)
 
 
 def _reset_database(url: str) -> None:
@@ -43,6 +54,7 @@ def app(tmp_path_factory):
         UPLOAD_FOLDER = str(tmp / "uploads")
 
     app = create_app(Config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
     return app
@@ -67,63 +79,7 @@ def _empty_tables(request):
         db.session.commit()
 
 
-class Factory:
-    """Builds exactly the records a test needs."""
-
-    def municipality(self, country="KG", slug="kumbel", name="Kumbel", settlements=("Kumbel",)):
-        municipality = Municipality.from_preset(country, slug, name)
-        for settlement in settlements:
-            municipality.settlements.append(Settlement(name=settlement))
-        db.session.add(municipality)
-        db.session.commit()
-        return municipality
-
-    def user(self, username, municipality=None, role="clerk", locale=None):
-        user = User(username=username, full_name=username.title(), locale=locale)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        if municipality is not None:
-            db.session.add(Membership(user=user, municipality_id=municipality.id, role=role))
-        db.session.commit()
-        return user
-
-    def hearing(self, municipality, state="announced", days=14, titles=None, **fields):
-        tz = municipality.timezone
-        day = utc_to_local(utcnow(), tz).date() + timedelta(days=days)
-        hearing = Hearing(
-            municipality=municipality, public_code=new_code(6), kind=fields.pop("kind", "budget_draft"),
-            state=state, starts_at=local_to_utc(datetime.combine(day, time(10)), tz),
-            ends_at=local_to_utc(datetime.combine(day, time(12)), tz), venue="Village hall",
-            currency=municipality.currency, step_free=True, childcare=True, **fields,
-        )
-        titles = titles or {"ky": "Бюджет боюнча угуу", "ru": "Слушания по бюджету"}
-        hearing.texts = [HearingText(locale=code, title=title) for code, title in titles.items()]
-        if state != "draft":
-            hearing.announced_at = utcnow()
-        db.session.add(hearing)
-        db.session.commit()
-        return hearing
-
-
 @pytest.fixture
 def make(app):
     """Factories for municipalities, users and hearings."""
     return Factory()
-
-
-def csrf_token(client, path="/login") -> str:
-    """The CSRF token of the client's session, read from a rendered form."""
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
-def post(client, url, data=None, **kwargs):
-    """POST with the session's CSRF token, as a browser form would."""
-    data = dict(data or {})
-    data.setdefault("csrf_token", csrf_token(client))
-    return client.post(url, data=data, **kwargs)
-
-
-def login(client, username, password=PASSWORD):
-    """Log `client` in through the login form."""
-    return post(client, "/login", {"username": username, "password": password})

@@ -1,9 +1,10 @@
 """Login form."""
 
 from flask_babel import lazy_gettext as _l
-from app.forms import AppForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
+
+from app.forms import AppForm
 
 
 class LoginForm(AppForm):

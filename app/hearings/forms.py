@@ -4,10 +4,25 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    DateField,
+    DecimalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from app.forms import YES_NO_UNKNOWN, AppForm
+from app.forms import YES_NO_UNKNOWN, AppForm, choices
 from app.hearings.models import DOCUMENT_KINDS, KINDS
 
 KIND_LABELS = {
@@ -38,17 +53,17 @@ class FiniteDecimalField(DecimalField):
 class HearingForm(AppForm):
     """What, when, where, for whom; title fields per language are added by `hearing_form`."""
 
-    kind = SelectField(_l("Kind of hearing"), choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    kind = SelectField(_l("Kind of hearing"), choices=choices((k, KIND_LABELS[k]) for k in KINDS))
     date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[InputRequired()])
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     settlement_id = SelectField(_l("Settlement"), coerce=int, validate_choice=False)
-    step_free = RadioField(_l("Step-free access"), choices=YES_NO_UNKNOWN, default="unknown")
-    childcare = RadioField(_l("Childcare corner"), choices=YES_NO_UNKNOWN, default="unknown")
+    step_free = RadioField(_l("Step-free access"), choices=choices(YES_NO_UNKNOWN), default="unknown")
+    childcare = RadioField(_l("Childcare corner"), choices=choices(YES_NO_UNKNOWN), default="unknown")
     interpretation = RadioField(
-        _l("Sign or language interpretation"), choices=YES_NO_UNKNOWN, default="unknown"
+        _l("Sign or language interpretation"), choices=choices(YES_NO_UNKNOWN), default="unknown"
     )
     provisions_note = StringField(_l("Other provisions"), validators=[Optional(), Length(max=300)])
     agenda = TextAreaField(
@@ -59,7 +74,7 @@ class HearingForm(AppForm):
         places=2,
         validators=[Optional(), NumberRange(min=0, max=10**15)],
     )
-    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
+    currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES))
 
     languages: list[str] = []
     today = None  # the municipality's local date, set by hearing_form
@@ -81,13 +96,8 @@ class HearingForm(AppForm):
 
     def validate_settlement_id(self, field):
         """Only this municipality's settlements (0 means none)."""
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose a settlement from the list."))
-
-    def validate_envelope(self, field):
-        """A participatory budget needs its envelope."""
-        if self.kind.data == "participatory_budget" and field.data is None:
-            raise ValidationError(_l("Enter the amount citizens can allocate."))
 
     def validate_agenda(self, field):
         """At most 30 items of at most 300 characters."""
@@ -109,6 +119,9 @@ class HearingForm(AppForm):
         if fields and not any((title.data or "").strip() for _, title, _ in fields):
             fields[0][1].errors.append(_l("Enter a title in at least one language."))
             valid = False
+        if self.kind.data == "participatory_budget" and self.envelope.data is None and not self.envelope.errors:
+            self.envelope.errors.append(_l("Enter the amount citizens can allocate."))
+            valid = False
         for _, title, description in fields:
             if (description.data or "").strip() and not (title.data or "").strip():
                 title.errors.append(_l("A description needs a title in the same language."))
@@ -129,7 +142,7 @@ def hearing_form(municipality, settlements, today, **kwargs) -> HearingForm:
     Form.languages = municipality.language_list
     Form.today = today
     form = Form(**kwargs)
-    form.settlement_id.choices = [(0, _l("— none —"))] + [(s.id, s.name) for s in settlements]
+    form.settlement_id.choices = choices([(0, _l("— none —"))] + [(s.id, s.name) for s in settlements])
     if not form.currency.data or form.currency.data == "None":
         form.currency.data = municipality.currency
     return form
@@ -138,7 +151,7 @@ def hearing_form(municipality, settlements, today, **kwargs) -> HearingForm:
 class DocumentForm(AppForm):
     """Upload a draft budget or citizens' budget: PDF, PNG or JPEG."""
 
-    kind = SelectField(_l("Document"), choices=[(k, DOCUMENT_LABELS[k]) for k in DOCUMENT_KINDS])
+    kind = SelectField(_l("Document"), choices=choices((k, DOCUMENT_LABELS[k]) for k in DOCUMENT_KINDS))
     file = FileField(_l("File (PDF, PNG or JPEG)"), validators=[FileRequired(_l("Choose a file."))])
 
 

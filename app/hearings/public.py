@@ -2,6 +2,7 @@
 
 from flask import abort, g, render_template, send_file
 from flask_babel import force_locale, get_locale
+from markupsafe import Markup
 
 from app.extensions import db
 from app.hearings import bp, outputs, service
@@ -32,8 +33,8 @@ def poster(code):
     columns = []
     for locale in _poster_languages(hearing):
         with force_locale(locale):
-            columns.append(render_template("hearings/_poster_column.html", hearing=hearing,
-                                           text=hearing.best_text(locale), locale=locale))  # fmt: skip
+            columns.append(Markup(render_template("hearings/_poster_column.html", hearing=hearing,
+                                           text=hearing.best_text(locale), locale=locale)))  # fmt: skip
     url = outputs.public_url(hearing)
     return render_template("hearings/poster.html", hearing=hearing, columns=columns, url=url,
                            qr=outputs.qr_svg(url))  # fmt: skip
@@ -62,8 +63,9 @@ def document(code, document_id):
     """Download a document attached to a public hearing."""
     hearing = _public_hearing(code)
     doc = db.first_or_404(db.select(HearingDocument).filter_by(id=document_id, hearing_id=hearing.id))
+    is_pdf = doc.content_type == "application/pdf"
     response = send_file(service.document_path(doc), mimetype=doc.content_type,
-                         download_name=doc.original_name, as_attachment=doc.content_type == "application/pdf")  # fmt: skip
+                         download_name=doc.original_name, as_attachment=is_pdf)  # fmt: skip
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -1,7 +1,6 @@
 """Forms for a municipality's settings, settlements, age bands and members."""
 
 from flask_babel import lazy_gettext as _l
-from app.forms import AppForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -13,10 +12,17 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.auth.models import ROLES
-from app.forms import MultiCheckboxField
+from app.forms import AppForm, MultiCheckboxField, choices
 
 LANGUAGE_CHOICES = [("ky", "Кыргызча"), ("ru", "Русский"), ("uz", "Oʻzbekcha"), ("en", "English")]
 TIMEZONES = ["Asia/Bishkek", "Asia/Tashkent", "Asia/Samarkand"]
@@ -46,17 +52,17 @@ class SettingsForm(AppForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=200)])
-    languages = MultiCheckboxField(_l("Languages"), choices=LANGUAGE_CHOICES)
+    languages = MultiCheckboxField(_l("Languages"), choices=choices(LANGUAGE_CHOICES))
     required_languages = MultiCheckboxField(
-        _l("Languages every announcement must use"), choices=LANGUAGE_CHOICES
+        _l("Languages every announcement must use"), choices=choices(LANGUAGE_CHOICES)
     )
-    default_locale = SelectField(_l("Default language of public pages"), choices=LANGUAGE_CHOICES)
-    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
-    timezone = SelectField(_l("Time zone"), choices=[(t, t) for t in TIMEZONES])
+    default_locale = SelectField(_l("Default language of public pages"), choices=choices(LANGUAGE_CHOICES))
+    currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES))
+    timezone = SelectField(_l("Time zone"), choices=choices((t, t) for t in TIMEZONES))
     notice_days = _days(_l("Announce at least this many days before"), 90)
     window_start = TimeField(_l("Hearings start no earlier than"), validators=[InputRequired()])
     window_end = TimeField(_l("Hearings end no later than"), validators=[InputRequired()])
-    market_days = MultiCheckboxField(_l("Market days (avoid)"), choices=WEEKDAYS)
+    market_days = MultiCheckboxField(_l("Market days (avoid)"), choices=choices(WEEKDAYS))
     require_step_free_declared = BooleanField(_l("Step-free access must be declared"))
     require_childcare_declared = BooleanField(_l("Childcare must be declared"))
     consultation_required = BooleanField(_l("Consultation with women required before budget hearings"))
@@ -138,7 +144,7 @@ class MemberForm(AppForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=80)])
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     password = PasswordField(_l("Password (new users only)"), validators=[Optional(), Length(min=10, max=200)])
-    role = SelectField(_l("Role"), choices=[(role, ROLE_LABELS[role]) for role in ROLES])
+    role = SelectField(_l("Role"), choices=choices((role, ROLE_LABELS[role]) for role in ROLES))
 
 
 class DeleteForm(AppForm):
