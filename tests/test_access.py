@@ -1,0 +1,127 @@
+"""Every route in app.url_map, tried as anonymous, observer, clerk of another municipality and clerk.
+
+Each route's expected outcome is declared below; a new route without a declaration fails the test.
+"""
+
+import re
+
+import pytest
+
+from app.extensions import db
+from app.hearings.models import Hearing
+from tests.helpers import csrf_token, login
+
+PUBLIC = "public"  # anyone may GET
+CLERK = "clerk"  # clerk and admin of the municipality; observer may only look
+ADMIN = "admin"  # admin of the municipality only
+VIEW = "view"  # any role in the municipality may GET
+SELF = "self"  # any logged-in user; acts only on the user's own session
+
+ROUTES = {
+    "static": PUBLIC,
+    "municipalities.index": PUBLIC,
+    "municipalities.public": PUBLIC,
+    "hearings.public_page": PUBLIC,
+    "hearings.poster": PUBLIC,
+    "hearings.calendar": PUBLIC,
+    "hearings.document": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.set_language": PUBLIC,
+    "auth.logout": SELF,
+    "municipalities.manage_index": SELF,
+    "hearings.list": VIEW,
+    "hearings.dashboard": VIEW,
+    "municipalities.members": VIEW,
+    "hearings.create": CLERK,
+    "hearings.edit": CLERK,
+    "hearings.checklist": CLERK,
+    "hearings.announce": CLERK,
+    "hearings.change_state": CLERK,
+    "hearings.upload_document": CLERK,
+    "hearings.delete_document": CLERK,
+    "municipalities.settings": ADMIN,
+    "municipalities.age_bands": ADMIN,
+    "municipalities.settlements": ADMIN,
+    "municipalities.delete_settlement": ADMIN,
+    "municipalities.delete_member": ADMIN,
+}
+
+
+@pytest.fixture
+def world(make):
+    """Kumbel with a clerk, an observer and an admin; Yangiyol with its own clerk."""
+    kumbel = make.municipality()
+    yangiyol = make.municipality("UZ", "yangiyol", "Yangiyol", settlements=("Navbahor",))
+    make.user("kclerk", kumbel, "clerk")
+    make.user("kobserver", kumbel, "observer")
+    make.user("kadmin", kumbel, "admin")
+    make.user("yclerk", yangiyol, "clerk")
+    hearing = make.hearing(kumbel, state="announced")
+    return {"kumbel": kumbel, "hearing": hearing}
+
+
+def url_for_rule(rule, world):
+    """Fill a rule's arguments with Kumbel's records."""
+    values = {
+        "slug": "kumbel", "hearing_id": world["hearing"].id, "code": world["hearing"].public_code,
+        "settlement_id": world["kumbel"].settlements[0].id, "membership_id": 1, "document_id": 1,
+        "action": "cancel", "filename": "css/app.css",
+    }  # fmt: skip
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+
+
+def rules(app):
+    return [rule for rule in app.url_map.iter_rules()]
+
+
+def test_every_route_has_a_declared_access_level(app):
+    undeclared = {rule.endpoint for rule in rules(app)} - set(ROUTES)
+    assert not undeclared, f"declare the access level of {sorted(undeclared)} in tests/test_access.py"
+
+
+def attempt(client, rule, world):
+    url = url_for_rule(rule, world)
+    method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": csrf_token(client), "reason": "x"})
+    response.close()  # static files and documents are streamed from open files
+    return response, method
+
+
+def test_anonymous_visitors_reach_only_public_routes(app, client, world):
+    for rule in rules(app):
+        response, method = attempt(client, rule, world)
+        if ROUTES[rule.endpoint] == PUBLIC:
+            assert response.status_code in (200, 302, 404), rule.rule
+        else:
+            assert response.status_code == 302 and "/login" in response.location, rule.rule
+
+
+@pytest.mark.parametrize("username", ["yclerk", "kobserver", "kclerk"])
+def test_roles_get_exactly_what_is_declared(app, client, world, username):
+    login(client, username)
+    state_before = db.session.scalar(db.select(Hearing.state))
+    for rule in rules(app):
+        level = ROUTES[rule.endpoint]
+        if level in (PUBLIC, SELF):
+            continue
+        response, method = attempt(client, rule, world)
+        allowed = {
+            "yclerk": set(),
+            "kobserver": {VIEW} if method == "GET" else set(),
+            "kclerk": {VIEW, CLERK},
+        }[username]
+        if level in allowed:
+            assert response.status_code not in (401, 403), (username, rule.rule)
+        else:
+            assert response.status_code == 403, (username, rule.rule, response.status_code)
+    if username != "kclerk":
+        assert db.session.scalar(db.select(Hearing.state)) == state_before
+
+
+def test_admin_reaches_the_settings_pages(client, world):
+    login(client, "kadmin")
+    for path in ("settings", "age-bands", "settlements", "members"):
+        assert client.get(f"/manage/kumbel/{path}").status_code == 200, path
