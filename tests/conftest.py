@@ -6,6 +6,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -29,7 +30,10 @@ class IsolatedClient(FlaskClient):
             finally:
                 self._context_stack.close()  # pop the request's contexts inside the same Context
 
-        return contextvars.Context().run(in_own_context)
+        response = contextvars.Context().run(in_own_context)
+        if has_app_context():
+            db.session.expire_all()  # the test's own reads must see what the request committed
+        return response
 
 
 def _reset_database(url: str) -> None:
