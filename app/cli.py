@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
     @translate.command()
     def update():
         """Extract strings from the source and merge them into every catalog."""
-        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", POT, ".")
+        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".* __pycache__", "-o", POT, ".")
         _pybabel("update", "-i", POT, "-d", TRANSLATIONS, "--no-fuzzy-matching")
         os.remove(POT)
 
@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
     @click.argument("lang")
     def init(lang):
         """Start a catalog for a new language."""
-        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", POT, ".")
+        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".* __pycache__", "-o", POT, ".")
         _pybabel("init", "-i", POT, "-d", TRANSLATIONS, "-l", lang)
         os.remove(POT)
 
@@ -61,6 +61,13 @@ def init_app(app: Flask) -> None:
         click.echo("Demo data loaded.")
         click.echo("Demo login: clerk-kumbel / " + DEMO_PASSWORD + "  (admin: admin-kumbel)")
         click.echo("Uzbek district: clerk-yangiyol / " + DEMO_PASSWORD)
+
+    @app.cli.command("erase-personal-data")
+    def erase_personal_data():
+        """Erase names and phones of participants once the retention period after publication is over."""
+        from app.registration.service import erase_personal_data as erase
+
+        click.echo(f"Erased the name and phone of {erase()} participants.")
 
     @app.cli.command("create-municipality")
     @click.argument("country", type=click.Choice(["KG", "UZ"]))

@@ -2,6 +2,7 @@
 
 import os
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LANGUAGES = ("en", "ky", "ru", "uz")
 
 
@@ -14,6 +15,7 @@ class Config:
     LANGUAGES = LANGUAGES
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = os.path.join(ROOT, "translations")
     # Uploads (draft budgets, citizens' budgets): PDF and images only.
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

@@ -71,6 +71,8 @@ def _empty_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    if has_app_context():
+        db.session.remove()  # end the test's own transaction, or PostgreSQL's TRUNCATE waits for it
     with app.app_context():
         db.session.rollback()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

@@ -27,21 +27,42 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def server(app, request):
-    """pytest-flask's `live_server`, started from a process that holds no database connection."""
+    """pytest-flask's `live_server`, forked from a process that holds no database connection.
+
+    The server is told its name is `localhost`, so that the links it prints (share text, poster,
+    QR code) are `http://localhost:PORT/...` like `server.url()`, which Chromium can open.
+    The test process then gets its configuration back: the forked server keeps its own copy,
+    and tests that run later in the session see the app as it was.
+    """
+    original = app.config["SERVER_NAME"]
+    app.config["SERVER_NAME"] = "localhost"
     with app.app_context():
         db.engine.dispose()
-    return request.getfixturevalue("live_server")
+    try:
+        return request.getfixturevalue("live_server")
+    finally:
+        app.config["SERVER_NAME"] = original
 
 
 @pytest.fixture(scope="session")
 def browser(server):
     """One headless Chromium for the whole session (Debian's; nothing is downloaded)."""
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _end_test_transaction(app):
+    """Close the test's own database transaction before the tables are emptied.
+
+    Reading a factory-made row after its commit opens a transaction in the session of the
+    request context pytest-flask pushes for the test; on PostgreSQL it would hold a lock that
+    the TRUNCATE of `_empty_tables` (another session) waits for. This teardown runs first.
+    """
+    yield
+    db.session.rollback()
 
 
 @pytest.fixture(scope="session")
