@@ -38,7 +38,7 @@ run: translate-compile
 
 serve: translate-compile
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn --workers $${WORKERS:-2} --bind $${BIND:-127.0.0.1:8000} wsgi:app
+	$(BIN)/gunicorn --workers $${WORKERS:-2} --threads $${THREADS:-4} --bind $${BIND:-127.0.0.1:8000} wsgi:app
 
 test: install-test translate-compile chromium
 	$(BIN)/pytest -q

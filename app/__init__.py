@@ -48,7 +48,7 @@ def create_app(config: object | dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Register the `bp` of every domain package under app/, so none is listed by hand."""
+    """Import the models and routes of every domain package under app/ and register its `bp`."""
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if not module.ispkg or module.name == "rules":
             continue
@@ -56,8 +56,9 @@ def _register_blueprints(app: Flask) -> None:
         blueprint = getattr(package, "bp", None)
         if blueprint is None:
             continue
-        if importlib.util.find_spec(f"{package.__name__}.routes") is not None:
-            importlib.import_module(f"{package.__name__}.routes")
+        for part in ("models", "routes"):  # models first, so that every table is known to Alembic
+            if importlib.util.find_spec(f"{package.__name__}.{part}") is not None:
+                importlib.import_module(f"{package.__name__}.{part}")
         app.register_blueprint(blueprint)
 
 

@@ -19,6 +19,7 @@ SELF = "self"  # any logged-in user; acts only on the user's own session
 
 ROUTES = {
     "static": PUBLIC,
+    "ops.healthz": PUBLIC,
     "municipalities.index": PUBLIC,
     "municipalities.public": PUBLIC,
     "hearings.public_page": PUBLIC,
@@ -26,12 +27,15 @@ ROUTES = {
     "hearings.calendar": PUBLIC,
     "hearings.document": PUBLIC,
     "auth.login": PUBLIC,
+    "registration.register": PUBLIC,
+    "registration.ticket": PUBLIC,
     "auth.set_language": PUBLIC,
     "auth.logout": SELF,
     "municipalities.manage_index": SELF,
     "hearings.list": VIEW,
     "hearings.dashboard": VIEW,
     "municipalities.members": VIEW,
+    "organisations.index": VIEW,  # adding one needs clerk or admin
     "hearings.create": CLERK,
     "hearings.edit": CLERK,
     "hearings.checklist": CLERK,
@@ -39,6 +43,21 @@ ROUTES = {
     "hearings.change_state": CLERK,
     "hearings.upload_document": CLERK,
     "hearings.delete_document": CLERK,
+    "registration.desk": CLERK,
+    "registration.desk_status": CLERK,
+    "registration.checkin": CLERK,
+    "registration.walkin": CLERK,
+    "registration.bind_ticket": CLERK,
+    "registration.undo_checkin": CLERK,
+    "registration.open_session": CLERK,
+    "registration.attendance": CLERK,  # names and phones: not for observers
+    "registration.attendance_csv": CLERK,
+    "registration.print_tickets": CLERK,  # unbound ticket tokens
+    "registration.create_tickets": CLERK,
+    "registration.live": VIEW,
+    "registration.live_panel": VIEW,
+    "registration.projector": VIEW,
+    "registration.projector_panel": VIEW,
     "municipalities.settings": ADMIN,
     "municipalities.age_bands": ADMIN,
     "municipalities.settlements": ADMIN,
@@ -65,7 +84,7 @@ def url_for_rule(rule, world):
     values = {
         "slug": "kumbel", "hearing_id": world["hearing"].id, "code": world["hearing"].public_code,
         "settlement_id": world["kumbel"].settlements[0].id, "membership_id": 1, "document_id": 1,
-        "action": "cancel", "filename": "css/app.css",
+        "action": "cancel", "filename": "css/app.css", "token": "x" * 32, "checkin_id": 1,
     }  # fmt: skip
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

@@ -7,6 +7,7 @@ STATE_LABELS = {
     "announced": _l("Announced"),
     "postponed": _l("Postponed"),
     "cancelled": _l("Cancelled"),
+    "in_session": _l("In session"),
 }
 
 ACTION_LABELS = {
@@ -15,4 +16,5 @@ ACTION_LABELS = {
     "hearing.announce": _l("Announced"),
     "hearing.postpone": _l("Postponed"),
     "hearing.cancel": _l("Cancelled"),
+    "hearing.open": _l("Opened"),
 }

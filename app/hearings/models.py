@@ -13,7 +13,7 @@ from app.timeutil import utcnow
 
 KINDS = ("budget_draft", "budget_report", "participatory_budget", "general")
 BUDGET_KINDS = ("budget_draft", "budget_report")
-STATES = ("draft", "announced", "postponed", "cancelled")
+STATES = ("draft", "announced", "postponed", "cancelled", "in_session")
 DOCUMENT_KINDS = ("draft_budget", "citizens_budget", "other")
 
 
@@ -47,6 +47,8 @@ class Hearing(db.Model):
     envelope: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 2), nullable=True)
     currency: Mapped[str] = mapped_column(sa.String(3))
     announced_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -90,6 +92,16 @@ class Hearing(db.Model):
         return self.state != "draft"
 
     @property
+    def accepts_registration(self) -> bool:
+        """Citizens can register before and during the hearing."""
+        return self.state in ("announced", "in_session")
+
+    @property
+    def accepts_check_in(self) -> bool:
+        """The door is open from announcement until the session ends."""
+        return self.state in ("announced", "in_session")
+
+    @property
     def is_editable(self) -> bool:
         """Drafts, announced and postponed hearings can still be edited."""
         return self.state in ("draft", "announced", "postponed")
@@ -122,6 +134,13 @@ class Hearing(db.Model):
         self._require_reason(reason)
         self.state = "cancelled"
         self.state_reason = reason.strip()
+
+    def open_session(self, now: datetime) -> None:
+        """Open the hearing: announced becomes in_session (the first check-in does this too)."""
+        if self.state != "announced":
+            raise IllegalTransition(_l("Only an announced hearing can be opened."))
+        self.state = "in_session"
+        self.opened_at = now
 
     @staticmethod
     def _require_reason(reason: str) -> None:

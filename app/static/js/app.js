@@ -7,3 +7,8 @@ document.addEventListener("click", (event) => {
   if (navigator.clipboard) navigator.clipboard.writeText(field.value);
   else document.execCommand("copy");
 });
+
+// A print button ([data-print], e.g. on the ticket page); without script the browser's own Print works.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
