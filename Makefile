@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translate-compile: install
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations > /dev/null
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
