@@ -9,8 +9,8 @@ import pytest
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.hearings.outputs import absolute_url
 from app.registration import service
-from app.registration.desk_routes import _ticket_url
 from app.registration.models import CheckIn, Participant
 from app.registration.service import PersonDetails
 from app.timeutil import utc_to_local
@@ -299,7 +299,7 @@ def test_blank_ticket_sheet_is_printed_and_bound_at_the_door(app, client, desk):
     assert all(p.short_code in sheet for p in blanks)
 
     with app.test_request_context(base_url="http://hall.local"):
-        printed = _ticket_url(blanks[0].token)
+        printed = absolute_url("registration.ticket", token=blanks[0].token)
     assert printed.startswith("http://hall.local/") and printed.endswith("/t/" + blanks[0].token)
     asked = scan(client, desk, printed)
     assert result_kind(asked) == "blank" and 'name="bind-token"' in asked.get_data(as_text=True)

@@ -15,13 +15,17 @@ from app.hearings.forms import KIND_LABELS
 from app.hearings.models import Hearing
 
 
-def public_url(hearing: Hearing) -> str:
-    """The hearing's short public address, on PUBLIC_BASE_URL when it is configured."""
-    path = url_for("hearings.public_page", code=hearing.public_code)
+def absolute_url(endpoint: str, **values) -> str:
+    """An address to print or encode in a QR code, on PUBLIC_BASE_URL when it is configured."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        return base.rstrip("/") + path
-    return url_for("hearings.public_page", code=hearing.public_code, _external=True)
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, **values, _external=True)
+
+
+def public_url(hearing: Hearing) -> str:
+    """The hearing's short public address."""
+    return absolute_url("hearings.public_page", code=hearing.public_code)
 
 
 def qr_svg(data: str) -> Markup:

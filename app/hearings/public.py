@@ -9,7 +9,7 @@ from app.hearings import bp, outputs, service
 from app.hearings.models import Hearing, HearingDocument
 
 
-def _public_hearing(code: str) -> Hearing:
+def public_hearing(code: str) -> Hearing:
     """A hearing that has been announced (drafts are not public)."""
     hearing = db.first_or_404(db.select(Hearing).where(Hearing.public_code == code.upper()))
     if not hearing.is_public:
@@ -21,7 +21,7 @@ def _public_hearing(code: str) -> Hearing:
 @bp.route("/h/<code>")
 def public_page(code):
     """The hearing's public page, readable on a phone."""
-    hearing = _public_hearing(code)
+    hearing = public_hearing(code)
     return render_template("hearings/public.html", hearing=hearing, municipality=hearing.municipality,
                            text=hearing.best_text(str(get_locale())))  # fmt: skip
 
@@ -29,7 +29,7 @@ def public_page(code):
 @bp.route("/h/<code>/poster")
 def poster(code):
     """An A4 poster: two languages side by side and a large QR code to the public page."""
-    hearing = _public_hearing(code)
+    hearing = public_hearing(code)
     columns = []
     for locale in _poster_languages(hearing):
         with force_locale(locale):
@@ -50,7 +50,7 @@ def _poster_languages(hearing: Hearing) -> list[str]:
 @bp.route("/h/<code>/calendar.ics")
 def calendar(code):
     """The hearing as a calendar entry."""
-    hearing = _public_hearing(code)
+    hearing = public_hearing(code)
     body = outputs.calendar_file(hearing, str(get_locale()))
     return body, 200, {
         "Content-Type": "text/calendar; charset=utf-8",
@@ -61,7 +61,7 @@ def calendar(code):
 @bp.route("/h/<code>/documents/<int:document_id>")
 def document(code, document_id):
     """Download a document attached to a public hearing."""
-    hearing = _public_hearing(code)
+    hearing = public_hearing(code)
     doc = db.first_or_404(db.select(HearingDocument).filter_by(id=document_id, hearing_id=hearing.id))
     is_pdf = doc.content_type == "application/pdf"
     response = send_file(service.document_path(doc), mimetype=doc.content_type,

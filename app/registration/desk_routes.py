@@ -6,20 +6,19 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
 from app.audit.service import record
 from app.auth.access import hearing_for
 from app.auth.models import CAN_EDIT, CAN_VIEW
 from app.extensions import db
 from app.hearings.models import IllegalTransition
-from app.hearings.outputs import qr_svg
+from app.hearings.outputs import absolute_url, qr_svg
 from app.registration import bp, service
 from app.registration.desk_forms import (
     GENDER_GROUPS,
@@ -359,20 +358,9 @@ def attendance(hearing_id):
 # -- blank ticket sheets -------------------------------------------------------------------------
 
 
-def _ticket_url(token: str) -> str:
-    """The absolute address of a ticket's own page, as its QR code carries it."""
-    try:
-        path = url_for("registration.ticket", token=token)
-        external = url_for("registration.ticket", token=token, _external=True)
-    except BuildError:  # the public ticket page is not registered (yet)
-        path, external = "/t/" + token, request.url_root.rstrip("/") + "/t/" + token
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    return base.rstrip("/") + path if base else external
-
-
 def _sheet_qr(token: str) -> Markup:
     """A ticket's QR code without the id every generated SVG carries, so ids stay unique on the sheet."""
-    return Markup(str(qr_svg(_ticket_url(token))).replace(' id="qr-path"', ""))
+    return Markup(str(qr_svg(absolute_url("registration.ticket", token=token))).replace(' id="qr-path"', ""))
 
 
 def _render_tickets(hearing, form, status=200):

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.hearings.models import Hearing
-from app.hearings.outputs import qr_svg
+from app.hearings.outputs import absolute_url, qr_svg
+from app.hearings.public import public_hearing
 from app.organisations.models import Organisation
 from app.registration import bp
 from app.registration.forms import registration_form
@@ -14,21 +15,9 @@ from app.registration.models import Participant
 from app.registration.service import RegistrationError, register
 
 
-def _public_hearing(code: str) -> Hearing:
-    """An announced (or postponed, cancelled, open) hearing; drafts are not public."""
-    hearing = db.first_or_404(db.select(Hearing).where(Hearing.public_code == code.upper()))
-    if not hearing.is_public:
-        abort(404)
-    g.public_municipality = hearing.municipality
-    return hearing
-
-
 def ticket_url(participant: Participant) -> str:
-    """The absolute address of a ticket page, on PUBLIC_BASE_URL when it is configured."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("registration.ticket", token=participant.token)
-    return url_for("registration.ticket", token=participant.token, _external=True)
+    """The absolute address of a ticket page, as its QR code encodes it."""
+    return absolute_url("registration.ticket", token=participant.token)
 
 
 def spaced_code(code: str) -> str:
@@ -39,7 +28,7 @@ def spaced_code(code: str) -> str:
 @bp.route("/h/<code>/register", methods=["GET", "POST"], endpoint="register")
 def register_page(code):
     """Pre-register for a hearing without an account; success shows the ticket."""
-    hearing = _public_hearing(code)
+    hearing = public_hearing(code)
     if not hearing.accepts_registration:
         return _closed(hearing)
     municipality = hearing.municipality
