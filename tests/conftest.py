@@ -61,7 +61,9 @@ def app(tmp_path_factory):
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections before pytest exits (ResourceWarning otherwise)
 
 
 @pytest.fixture(autouse=True)
