@@ -9,6 +9,9 @@ import pytest
 
 from app.extensions import db
 from app.hearings.models import Hearing
+from app.organisations.models import Organisation
+from app.proposals.models import Proposal
+from app.proposals.service import submit
 from tests.helpers import csrf_token, login
 
 PUBLIC = "public"  # anyone may GET
@@ -28,6 +31,14 @@ ROUTES = {
     "hearings.document": PUBLIC,
     "auth.login": PUBLIC,
     "registration.register": PUBLIC,
+    "proposals.public_page": PUBLIC,
+    "proposals.photo": PUBLIC,
+    "proposals.event_photo": PUBLIC,
+    "proposals.submit": PUBLIC,
+    "proposals.track": PUBLIC,  # private link: the token is the key
+    "proposals.track_submit": PUBLIC,
+    "proposals.feed": PUBLIC,
+    "proposals.list": PUBLIC,
     "registration.ticket": PUBLIC,
     "auth.set_language": PUBLIC,
     "auth.logout": SELF,
@@ -58,6 +69,22 @@ ROUTES = {
     "registration.live_panel": VIEW,
     "registration.projector": VIEW,
     "registration.projector_panel": VIEW,
+    "proposals.manage": VIEW,
+    "proposals.review": VIEW,
+    "proposals.report": VIEW,
+    "proposals.floor": CLERK,
+    "proposals.admit": CLERK,
+    "proposals.not_admit": CLERK,
+    "proposals.set_cost": CLERK,
+    "proposals.answer": CLERK,
+    "proposals.decide": CLERK,
+    "proposals.include": CLERK,
+    "proposals.progress": CLERK,
+    "proposals.complete": CLERK,
+    "proposals.drop": CLERK,
+    "proposals.merge": CLERK,
+    "organisations.edit": CLERK,  # shows the private tracking link
+    "organisations.rotate_token": CLERK,
     "municipalities.settings": ADMIN,
     "municipalities.age_bands": ADMIN,
     "municipalities.settlements": ADMIN,
@@ -76,7 +103,11 @@ def world(make):
     make.user("kadmin", kumbel, "admin")
     make.user("yclerk", yangiyol, "clerk")
     hearing = make.hearing(kumbel, state="announced")
-    return {"kumbel": kumbel, "hearing": hearing}
+    wag = Organisation(municipality_id=kumbel.id, name="Ak-Bulak women", kind="wag")
+    db.session.add(wag)
+    db.session.commit()
+    proposal = submit(hearing, {"title": "Water pipe", "category": "water_supply"}, organisation=wag)
+    return {"kumbel": kumbel, "hearing": hearing, "proposal": proposal, "organisation": wag}
 
 
 def url_for_rule(rule, world):
@@ -85,6 +116,7 @@ def url_for_rule(rule, world):
         "slug": "kumbel", "hearing_id": world["hearing"].id, "code": world["hearing"].public_code,
         "settlement_id": world["kumbel"].settlements[0].id, "membership_id": 1, "document_id": 1,
         "action": "cancel", "filename": "css/app.css", "token": "x" * 32, "checkin_id": 1,
+        "proposal_id": world["proposal"].id, "event_id": 1, "organisation_id": world["organisation"].id,
     }  # fmt: skip
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
@@ -122,6 +154,7 @@ def test_anonymous_visitors_reach_only_public_routes(app, client, world):
 def test_roles_get_exactly_what_is_declared(app, client, world, username):
     login(client, username)
     state_before = db.session.scalar(db.select(Hearing.state))
+    proposal_before = db.session.scalar(db.select(Proposal.status))
     for rule in rules(app):
         level = ROUTES[rule.endpoint]
         if level in (PUBLIC, SELF):
@@ -138,6 +171,7 @@ def test_roles_get_exactly_what_is_declared(app, client, world, username):
             assert response.status_code == 403, (username, rule.rule, response.status_code)
     if username != "kclerk":
         assert db.session.scalar(db.select(Hearing.state)) == state_before
+        assert db.session.scalar(db.select(Proposal.status)) == proposal_before
 
 
 def test_admin_reaches_the_settings_pages(client, world):

@@ -1,10 +1,7 @@
 """Use cases for hearings: create, edit, announce, postpone, cancel, upload documents."""
 
-import os
-import secrets
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -13,10 +10,10 @@ from app.extensions import db
 from app.forms import from_tri_state
 from app.hearings.models import AgendaItem, Hearing, HearingDocument, HearingText, Justification
 from app.municipalities.models import Municipality
-from app.rules import files
 from app.rules.codes import new_code
 from app.rules.schedule import ScheduleDraft, ScheduleSettings, schedule_checks
 from app.timeutil import local_to_utc, utc_to_local, utcnow
+from app.uploads import DOCUMENT_TYPES, UploadRefused, remove_upload, save_upload, upload_path
 
 
 class ServiceError(Exception):
@@ -204,36 +201,23 @@ def change_state(hearing: Hearing, action: str, reason: str) -> None:
 
 def store_document(hearing: Hearing, kind: str, upload) -> HearingDocument:
     """Check an upload's size and real type, store it under instance/uploads, and record it."""
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    content = upload.stream.read(limit + 1)
-    if len(content) > limit:
-        raise ServiceError(_l("The file is larger than %(mb)d MB.", mb=limit // 2**20), "file")
-    if not content:
-        raise ServiceError(_l("The file is empty."), "file")
-    sniffed = files.sniff(content[:16])
-    if sniffed is None or not files.matches_name(upload.filename or "", sniffed[1]):
-        raise ServiceError(_l("Only PDF, PNG and JPEG files are accepted."), "file")
-    content_type, extension = sniffed
-    stored_name = f"{secrets.token_hex(16)}.{extension}"
-    folder = current_app.config["UPLOAD_FOLDER"]
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, stored_name)
-    with open(path, "wb") as out:
-        out.write(content)
-    original = os.path.basename((upload.filename or "document").replace("\\", "/"))[:200]
+    try:
+        stored = save_upload(upload, DOCUMENT_TYPES)
+    except UploadRefused as refused:
+        raise ServiceError(refused.message, "file") from None
     document = HearingDocument(
-        hearing=hearing, kind=kind, original_name=original, stored_name=stored_name,
-        content_type=content_type, size=len(content),
+        hearing=hearing, kind=kind, original_name=stored.original_name, stored_name=stored.stored_name,
+        content_type=stored.content_type, size=stored.size,
     )  # fmt: skip
     db.session.add(document)
     try:
         db.session.flush()
-        record("document.upload", document, None, {"name": original, "kind": kind},
+        record("document.upload", document, None, {"name": stored.original_name, "kind": kind},
                hearing.municipality_id)  # fmt: skip
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        os.remove(path)
+        remove_upload(stored.stored_name)
         raise
     return document
 
@@ -242,13 +226,11 @@ def delete_document(hearing: Hearing, document: HearingDocument) -> None:
     """Remove a document and its file."""
     record("document.delete", document, {"name": document.original_name}, None,
            hearing.municipality_id)  # fmt: skip
-    path = document_path(document)
     db.session.delete(document)
     db.session.commit()
-    if os.path.exists(path):
-        os.remove(path)
+    remove_upload(document.stored_name)
 
 
 def document_path(document: HearingDocument) -> str:
     """Where a document's bytes live on disk."""
-    return os.path.join(current_app.config["UPLOAD_FOLDER"], document.stored_name)
+    return upload_path(document.stored_name)

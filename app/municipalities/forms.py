@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from app.auth.models import ROLES
 from app.forms import AppForm, MultiCheckboxField, choices
+from app.proposals.labels import CATEGORIES
 
 LANGUAGE_CHOICES = [("ky", "Кыргызча"), ("ru", "Русский"), ("uz", "Oʻzbekcha"), ("en", "English")]
 TIMEZONES = ["Asia/Bishkek", "Asia/Tashkent", "Asia/Samarkand"]
@@ -37,6 +38,22 @@ WEEKDAYS = [
     ("7", _l("Sunday")),
 ]
 ROLE_LABELS = {"admin": _l("Administrator"), "clerk": _l("Clerk"), "observer": _l("Observer")}
+
+
+class CategoryChecklist(MultiCheckboxField):
+    """Checkboxes whose group the page marks with a hidden empty value.
+
+    Unticking every box then sends [""] (an empty choice) rather than nothing, so a form that never showed
+    the group (an older page, a script) leaves the stored categories as they were.
+    """
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            super().process_formdata([value for value in valuelist if value])
+
+
+def _categories(label):
+    return CategoryChecklist(label, choices=choices(CATEGORIES.items()))
 
 
 def _percent(label):
@@ -75,6 +92,8 @@ class SettingsForm(AppForm):
     )
     allow_other_gender = BooleanField(_l("Offer the gender option “other”"))
     personal_data_retention_days = _days(_l("Erase names and phones this many days after publication"))
+    proposal_categories = _categories(_l("Proposal categories offered to citizens"))
+    excluded_categories = _categories(_l("Categories that cannot be financed (proposals are not admitted)"))
 
     def validate_languages(self, field):
         """At least one language."""
@@ -90,6 +109,16 @@ class SettingsForm(AppForm):
         """The public default must be one of the languages."""
         if field.data not in (self.languages.data or []):
             raise ValidationError(_l("The default language must be one of the languages above."))
+
+    def validate_proposal_categories(self, field):
+        """Citizens need at least one category to propose in."""
+        if not field.data:
+            raise ValidationError(_l("Offer at least one category."))
+
+    def validate_excluded_categories(self, field):
+        """A category is either offered or excluded, not both."""
+        if set(field.data or []) & set(self.proposal_categories.data or []):
+            raise ValidationError(_l("An excluded category cannot also be offered."))
 
     def validate_window_end(self, field):
         """The window must not be empty."""

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.municipalities.presets import PRESETS, REQUIRED_LANGUAGES, REQUIREMENT_DEFAULTS
+from app.municipalities.presets import DEFAULT_CATEGORIES, PRESETS, REQUIRED_LANGUAGES, REQUIREMENT_DEFAULTS
 
 
 class Municipality(db.Model):
@@ -35,6 +35,8 @@ class Municipality(db.Model):
     small_cell_threshold: Mapped[int] = mapped_column(default=5)
     allow_other_gender: Mapped[bool] = mapped_column(default=False)
     personal_data_retention_days: Mapped[int] = mapped_column(default=90)
+    proposal_categories: Mapped[str] = mapped_column(sa.String(400), default=",".join(DEFAULT_CATEGORIES))
+    excluded_categories: Mapped[str] = mapped_column(sa.String(200), default="")
 
     settlements: Mapped[list["Settlement"]] = relationship(
         back_populates="municipality", order_by="Settlement.name", cascade="all, delete-orphan"
@@ -59,6 +61,8 @@ class Municipality(db.Model):
             timezone=preset["timezone"],
             **REQUIREMENT_DEFAULTS,
         )
+        municipality.proposal_categories = ",".join(DEFAULT_CATEGORIES)
+        municipality.excluded_categories = ",".join(preset.get("excluded_categories", ()))
         for position, (label, low, high, youth) in enumerate(preset["age_bands"]):
             municipality.age_bands.append(
                 AgeBand(position=position, label=label, min_age=low, max_age=high, is_youth=youth)
@@ -74,6 +78,16 @@ class Municipality(db.Model):
     def required_language_list(self) -> list[str]:
         """The languages every announcement must carry."""
         return [code for code in self.required_languages.split(",") if code]
+
+    @property
+    def category_list(self) -> list[str]:
+        """Proposal categories offered to citizens, in order."""
+        return [c for c in self.proposal_categories.split(",") if c]
+
+    @property
+    def excluded_category_list(self) -> list[str]:
+        """Categories whose proposals are refused at review (e.g. Uzbekistan's banned purchases)."""
+        return [c for c in self.excluded_categories.split(",") if c]
 
     @property
     def market_day_list(self) -> list[int]:

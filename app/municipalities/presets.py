@@ -21,6 +21,8 @@ PRESETS = {
         "currency": "UZS",
         "timezone": "Asia/Tashkent",
         "settlement_kind": "mahalla",
+        # Open Budget rules: these purchases cannot be financed from citizens' initiatives.
+        "excluded_categories": ("vehicles", "cameras_radars", "officials_furniture"),
         "age_bands": [
             ("14-17", 14, 17, True),
             ("18-30", 18, 30, True),
@@ -50,3 +52,6 @@ REQUIREMENT_DEFAULTS = {
 
 # Only Uzbek is required on an Uzbek notice; Kyrgyz municipalities announce in ky and ru.
 REQUIRED_LANGUAGES = {"KG": ["ky", "ru"], "UZ": ["uz"]}
+
+DEFAULT_CATEGORIES = ("water_supply", "roads", "waste_collection", "street_lighting", "education", "health",
+                      "culture_sport", "social_services", "other")  # fmt: skip

@@ -9,6 +9,7 @@ from app.audit.service import record
 from app.auth.models import Membership, User
 from app.extensions import db
 from app.municipalities.models import AgeBand, Municipality, Settlement
+from app.proposals.labels import CATEGORIES
 
 SETTING_FIELDS = (
     "name", "region", "default_locale", "currency", "timezone", "notice_days",
@@ -37,6 +38,8 @@ def settings_snapshot(municipality: Municipality) -> dict:
         "market_days": [str(day) for day in municipality.market_day_list],
         "window_start": time(*divmod(municipality.window_start_minute, 60)),
         "window_end": time(*divmod(municipality.window_end_minute, 60)),
+        "proposal_categories": municipality.category_list,
+        "excluded_categories": municipality.excluded_category_list,
     }
     return data
 
@@ -51,6 +54,8 @@ def update_settings(municipality: Municipality, data: dict) -> None:
     municipality.market_days = ",".join(sorted(data["market_days"]))
     municipality.window_start_minute = data["window_start"].hour * 60 + data["window_start"].minute
     municipality.window_end_minute = data["window_end"].hour * 60 + data["window_end"].minute
+    municipality.proposal_categories = ",".join(c for c in CATEGORIES if c in data["proposal_categories"])
+    municipality.excluded_categories = ",".join(c for c in CATEGORIES if c in data["excluded_categories"])
     record("municipality.settings", municipality, _jsonable(before),
            _jsonable(settings_snapshot(municipality)), municipality.id)  # fmt: skip
     db.session.commit()

@@ -1,5 +1,6 @@
 """The registry of organisations a municipality works with."""
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -31,5 +32,21 @@ class Organisation(db.Model):
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     kind: Mapped[str] = mapped_column(sa.String(30))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    members_female: Mapped[int | None] = mapped_column(nullable=True)
+    members_male: Mapped[int | None] = mapped_column(nullable=True)
+    # The private tracking link; rotating it revokes the old link.
+    tracking_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
+    token_rotated_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     municipality = relationship("Municipality")
+
+    @property
+    def is_womens_group(self) -> bool:
+        """Women's action groups are reported apart in the gender-responsive figures."""
+        return self.kind == "wag"
+
+    def rotate_token(self, now: datetime) -> None:
+        """Issue a new tracking link; the old one stops working."""
+        self.tracking_token = secrets.token_urlsafe(24)
+        self.token_rotated_at = now
