@@ -21,7 +21,10 @@ def _pybabel(*args: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the `translate`, `seed-demo`, `create-user` and `create-municipality` commands."""
+    """Register the `translate`, `seed-demo`, `create-user`, `create-municipality`, `pb` ... commands."""
+    from app import pb_cli
+
+    pb_cli.init_app(app)
 
     @app.cli.group()
     def translate():
@@ -68,6 +71,21 @@ def init_app(app: Flask) -> None:
         from app.registration.service import erase_personal_data as erase
 
         click.echo(f"Erased the name and phone of {erase()} participants.")
+
+    @app.cli.command("deliver-mail")
+    @click.option("--loop", "interval", type=int, default=0, help="Keep delivering every N seconds.")
+    def deliver_mail(interval):
+        """Send the queued notifications by SMTP; failures are retried later."""
+        import time
+
+        from app.notifications.service import deliver_due
+
+        while True:
+            sent, failed = deliver_due()
+            click.echo(f"Sent {sent}, failed {failed}.")
+            if not interval:
+                return
+            time.sleep(interval)
 
     @app.cli.command("create-municipality")
     @click.argument("country", type=click.Choice(["KG", "UZ"]))
