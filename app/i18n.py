@@ -1,5 +1,7 @@
 """Locale and timezone selection, and the formatting helpers templates use."""
 
+import re
+
 from flask import Flask, current_app, g, request
 from flask_babel import format_currency, format_decimal, get_locale
 from flask_login import current_user
@@ -29,9 +31,13 @@ def select_timezone() -> str:
 
 
 def format_money(amount, currency: str) -> str:
-    """Money in the current locale, with the currency's symbol or code."""
+    """Money in the current locale, with the currency's symbol or code; whole amounts without decimals."""
     if amount is None:
         return ""
+    if amount == int(amount):  # budgets are in whole som or sum: "1 000 000 сом", not "1 000 000,00 сом"
+        pattern = get_locale().currency_formats["standard"].pattern.split(";")[0]
+        pattern = re.sub(r"\.0+", "", pattern)
+        return format_currency(amount, currency, format=pattern, currency_digits=False)
     return format_currency(amount, currency)
 
 

@@ -39,6 +39,9 @@ ROUTES = {
     "proposals.track_submit": PUBLIC,
     "proposals.feed": PUBLIC,
     "proposals.list": PUBLIC,
+    "voting.ballot": PUBLIC,  # keyed by the ticket's token
+    "voting.ballot_total": PUBLIC,
+    "voting.receipt": PUBLIC,
     "registration.ticket": PUBLIC,
     "auth.set_language": PUBLIC,
     "auth.logout": SELF,
@@ -85,6 +88,13 @@ ROUTES = {
     "proposals.merge": CLERK,
     "organisations.edit": CLERK,  # shows the private tracking link
     "organisations.rotate_token": CLERK,
+    "voting.setup": VIEW,  # saving needs clerk or admin
+    "voting.hands": VIEW,
+    "voting.paper": VIEW,
+    "voting.outcome": VIEW,
+    "voting.export_ballots": VIEW,
+    "voting.open": CLERK,
+    "voting.close": CLERK,
     "municipalities.settings": ADMIN,
     "municipalities.age_bands": ADMIN,
     "municipalities.settlements": ADMIN,

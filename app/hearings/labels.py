@@ -8,6 +8,8 @@ STATE_LABELS = {
     "postponed": _l("Postponed"),
     "cancelled": _l("Cancelled"),
     "in_session": _l("In session"),
+    "voting": _l("Voting"),
+    "closed": _l("Closed"),
 }
 
 ACTION_LABELS = {
@@ -17,4 +19,6 @@ ACTION_LABELS = {
     "hearing.postpone": _l("Postponed"),
     "hearing.cancel": _l("Cancelled"),
     "hearing.open": _l("Opened"),
+    "hearing.open_voting": _l("Voting opened"),
+    "hearing.close_voting": _l("Voting closed"),
 }

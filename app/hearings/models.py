@@ -13,7 +13,7 @@ from app.timeutil import utcnow
 
 KINDS = ("budget_draft", "budget_report", "participatory_budget", "general")
 BUDGET_KINDS = ("budget_draft", "budget_report")
-STATES = ("draft", "announced", "postponed", "cancelled", "in_session")
+STATES = ("draft", "announced", "postponed", "cancelled", "in_session", "voting", "closed")
 DOCUMENT_KINDS = ("draft_budget", "citizens_budget", "other")
 
 
@@ -93,13 +93,13 @@ class Hearing(db.Model):
 
     @property
     def accepts_registration(self) -> bool:
-        """Citizens can register before and during the hearing."""
-        return self.state in ("announced", "in_session")
+        """Citizens can register before and during the hearing, voting included."""
+        return self.state in ("announced", "in_session", "voting")
 
     @property
     def accepts_check_in(self) -> bool:
-        """The door is open from announcement until the session ends."""
-        return self.state in ("announced", "in_session")
+        """The door is open from announcement until voting closes."""
+        return self.state in ("announced", "in_session", "voting")
 
     @property
     def is_editable(self) -> bool:
@@ -141,6 +141,18 @@ class Hearing(db.Model):
             raise IllegalTransition(_l("Only an announced hearing can be opened."))
         self.state = "in_session"
         self.opened_at = now
+
+    def open_voting(self) -> None:
+        """Open voting during the session."""
+        if self.state != "in_session":
+            raise IllegalTransition(_l("Voting can only be opened while the hearing is in session."))
+        self.state = "voting"
+
+    def close_voting(self) -> None:
+        """Close voting; the ballots are frozen."""
+        if self.state != "voting":
+            raise IllegalTransition(_l("Voting is not open."))
+        self.state = "closed"
 
     @staticmethod
     def _require_reason(reason: str) -> None:
