@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.service import record
 from app.extensions import db
-from app.hearings.models import Hearing, IllegalTransition
+from app.hearings.models import Hearing
 from app.i18n import format_money
 from app.proposals.models import Proposal
 from app.registration.models import GENDERS, CheckIn, Participant
@@ -260,8 +260,3 @@ def _majority(hearing: Hearing, proposals: list[Proposal]) -> tuple[list[str], d
     adopted = outcome_rules.majority({p: (f, a) for p, (f, a) in totals.items()})
     return [p for p, yes in adopted.items() if yes], {p: f for p, (f, _) in totals.items()}
 
-
-def check_no_illegal(hearing: Hearing) -> None:
-    """Refuse with a message when voting is not open (used by routes before rendering a ballot)."""
-    if hearing.state != "voting":
-        raise IllegalTransition(_l("Voting is not open."))
