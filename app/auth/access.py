@@ -2,6 +2,7 @@
 
 from flask import abort, g
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import CAN_VIEW
 from app.extensions import db
@@ -28,6 +29,6 @@ def municipality_for(slug: str, allowed: set[str] = CAN_VIEW) -> Municipality:
 
 def hearing_for(hearing_id: int, allowed: set[str] = CAN_VIEW) -> Hearing:
     """The hearing with `hearing_id`, if the user has a role in its municipality."""
-    hearing = db.get_or_404(Hearing, hearing_id)
+    hearing = db.get_or_404(Hearing, hearing_id, options=[joinedload(Hearing.municipality)])
     require_role(hearing.municipality, allowed)
     return hearing

@@ -3,6 +3,7 @@
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.auth import bp
 from app.auth.forms import LoginForm
@@ -18,7 +19,10 @@ login_manager.login_message = None
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Load the logged-in user for Flask-Login."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if not user_id.isdigit():
+        return None
+    # Every clerk page checks a role: load the memberships with the user, in one query.
+    return db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
 
 
 def _safe_next(target: str | None, default: str = "municipalities.manage_index") -> str:
