@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.municipalities.presets import DEFAULT_CATEGORIES, PRESETS, REQUIRED_LANGUAGES, REQUIREMENT_DEFAULTS
+from app.rules.breakdown import GENDERS
 
 
 class Municipality(db.Model):
@@ -78,6 +79,11 @@ class Municipality(db.Model):
     def required_language_list(self) -> list[str]:
         """The languages every announcement must carry."""
         return [code for code in self.required_languages.split(",") if code]
+
+    @property
+    def genders(self) -> list[str]:
+        """The genders recorded here, in display order: "other" only where the municipality offers it."""
+        return [g for g in GENDERS if g != "other" or self.allow_other_gender]
 
     @property
     def category_list(self) -> list[str]:

@@ -5,15 +5,9 @@ from wtforms import HiddenField, IntegerField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.forms import AppForm, choices
-from app.registration.models import GENDERS
+from app.registration.models import GENDER_LABELS
 from app.registration.service import MAX_BLANK_TICKETS
 
-GENDER_LABELS = {
-    "female": _l("Woman"),
-    "male": _l("Man"),
-    "other": _l("Other"),
-    "undisclosed": _l("Prefer not to say"),
-}
 PERSON_GENDER = {  # how one checked-in person is described
     "female": _l("Woman"),
     "male": _l("Man"),
@@ -56,8 +50,7 @@ class WalkInForm(AppForm):
 def walk_in_form(municipality, **kwargs) -> WalkInForm:
     """A walk-in form offering exactly this municipality's genders, age bands and settlements."""
     form = WalkInForm(**kwargs)
-    genders = [g for g in GENDERS if g != "other" or municipality.allow_other_gender]
-    form.gender.choices = choices((g, GENDER_LABELS[g]) for g in genders)
+    form.gender.choices = choices((g, GENDER_LABELS[g]) for g in municipality.genders)
     bands = [(band.id, band.label) for band in municipality.age_bands]
     form.age_band_id.choices = choices(bands + [(NOT_SAID, _l("Prefer not to say"))])
     settlements = [(s.id, s.name) for s in municipality.settlements]

@@ -8,15 +8,9 @@ from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from app.forms import AppForm, choices
-from app.registration.models import GENDERS
+from app.registration.models import GENDER_LABELS
 from app.registration.service import PersonDetails
 
-GENDER_LABELS = {
-    "female": _l("Woman"),
-    "male": _l("Man"),
-    "other": _l("Other"),
-    "undisclosed": _l("Prefer not to say"),
-}
 CHOOSE_FROM_LIST = _l("Choose one of the options.")
 PHONE_CHARACTERS = re.compile(r"[0-9 +\-()]+")
 PHONE_DIGITS = (5, 20)
@@ -119,9 +113,7 @@ def consent_text(retention_days: int) -> str:
 def registration_form(municipality, organisations, **kwargs) -> RegistrationForm:
     """A RegistrationForm offering this municipality's genders, age bands, settlements and organisations."""
     form = RegistrationForm(**kwargs)
-    form.gender.choices = choices(
-        (gender, GENDER_LABELS[gender]) for gender in GENDERS if gender != "other" or municipality.allow_other_gender
-    )
+    form.gender.choices = choices((gender, GENDER_LABELS[gender]) for gender in municipality.genders)
     form.age_band_id.choices = choices((band.id, band.label) for band in municipality.age_bands)
     form.age_band_id.required = bool(municipality.age_bands)  # an admin may have removed every band
     if municipality.settlement_kind == "village":

@@ -3,12 +3,19 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.rules.breakdown import GENDERS
 from app.timeutil import utcnow
 
-GENDERS = ("female", "male", "other", "undisclosed")
+GENDER_LABELS = {
+    "female": _l("Woman"),
+    "male": _l("Man"),
+    "other": _l("Other"),
+    "undisclosed": _l("Prefer not to say"),
+}
 SOURCES = ("online", "walk_in", "sheet")
 
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.hearings.models import Hearing
 from app.municipalities.models import AgeBand, Settlement
 from app.organisations.models import Organisation
-from app.registration.models import GENDERS, CheckIn, Participant
+from app.registration.models import CheckIn, Participant
 from app.rules import breakdown
 from app.rules.codes import is_wellformed, new_code, normalize_code
 from app.timeutil import utcnow
@@ -61,8 +61,7 @@ def new_token() -> str:
 def _validate_details(hearing: Hearing, details: PersonDetails) -> None:
     """Refuse genders, bands, settlements and organisations that are not this municipality's."""
     municipality = hearing.municipality
-    allowed = [g for g in GENDERS if g != "other" or municipality.allow_other_gender]
-    if details.gender not in allowed:
+    if details.gender not in municipality.genders:
         raise RegistrationError(_l("Choose one of the options."), "gender")
     for value, model, field in (
         (details.age_band_id, AgeBand, "age_band_id"),

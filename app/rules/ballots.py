@@ -57,7 +57,6 @@ def ballot_points(rules: BallotRules, choices: Mapping[int, int]) -> tuple[list[
     return chosen, None
 
 
-GENDERS = ("female", "male", "other", "undisclosed")
 
 
 def hand_count_errors(counts: Mapping[str, tuple[int, int, int]], present: Mapping[str, int]) -> list[str]:

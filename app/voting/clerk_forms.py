@@ -6,7 +6,6 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from app.forms import AppForm, choices
 from app.registration.desk_forms import GENDER_LABELS, NOT_SAID
-from app.registration.models import GENDERS
 from app.rules.ballots import KINDS
 from app.rules.outcome import RULES
 
@@ -102,7 +101,7 @@ class PaperBallotForm(AppForm):
 
 def genders_of(municipality) -> list[str]:
     """The genders this municipality records, in display order."""
-    return [g for g in GENDERS if g != "other" or municipality.allow_other_gender]
+    return municipality.genders
 
 
 def paper_ballot_form(municipality, **kwargs) -> PaperBallotForm:
