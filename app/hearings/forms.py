@@ -23,7 +23,7 @@ from wtforms.validators import (
 )
 
 from app.forms import YES_NO_UNKNOWN, AppForm, choices
-from app.hearings.models import DOCUMENT_KINDS, KINDS
+from app.hearings.models import DOCUMENT_KINDS, KINDS, SIGNED_KINDS
 
 KIND_LABELS = {
     "budget_draft": _l("Hearing on the draft budget"),
@@ -35,6 +35,8 @@ DOCUMENT_LABELS = {
     "draft_budget": _l("Draft budget"),
     "citizens_budget": _l("Citizens' budget (summary)"),
     "other": _l("Other document"),
+    "signed_minutes": _l("Signed minutes (scan)"),
+    "signed_attendance": _l("Signed attendance sheet (scan)"),
 }
 CURRENCIES = ["KGS", "UZS", "USD", "EUR"]
 MAX_AGENDA_ITEMS = 30
@@ -151,7 +153,9 @@ def hearing_form(municipality, settlements, today, **kwargs) -> HearingForm:
 class DocumentForm(AppForm):
     """Upload a draft budget or citizens' budget: PDF, PNG or JPEG."""
 
-    kind = SelectField(_l("Document"), choices=choices((k, DOCUMENT_LABELS[k]) for k in DOCUMENT_KINDS))
+    kind = SelectField(
+        _l("Document"), choices=choices((k, DOCUMENT_LABELS[k]) for k in DOCUMENT_KINDS if k not in SIGNED_KINDS)
+    )
     file = FileField(_l("File (PDF, PNG or JPEG)"), validators=[FileRequired(_l("Choose a file."))])
 
 

@@ -10,6 +10,7 @@ STATE_LABELS = {
     "in_session": _l("In session"),
     "voting": _l("Voting"),
     "closed": _l("Closed"),
+    "published": _l("Published"),
 }
 
 ACTION_LABELS = {
@@ -21,4 +22,7 @@ ACTION_LABELS = {
     "hearing.open": _l("Opened"),
     "hearing.open_voting": _l("Voting opened"),
     "hearing.close_voting": _l("Voting closed"),
+    "hearing.publish": _l("Published"),
+    "hearing.correct": _l("Corrected after publication"),
+    "hearing.minutes": _l("Minutes edited"),
 }

@@ -13,8 +13,10 @@ from app.timeutil import utcnow
 
 KINDS = ("budget_draft", "budget_report", "participatory_budget", "general")
 BUDGET_KINDS = ("budget_draft", "budget_report")
-STATES = ("draft", "announced", "postponed", "cancelled", "in_session", "voting", "closed")
-DOCUMENT_KINDS = ("draft_budget", "citizens_budget", "other")
+STATES = ("draft", "announced", "postponed", "cancelled", "in_session", "voting", "closed", "published")
+DOCUMENT_KINDS = ("draft_budget", "citizens_budget", "other", "signed_minutes", "signed_attendance")
+# Scans of the signed paper protocol and attendance sheet: uploaded after the meeting, published with the record.
+SIGNED_KINDS = ("signed_minutes", "signed_attendance")
 
 
 class IllegalTransition(Exception):
@@ -49,6 +51,10 @@ class Hearing(db.Model):
     announced_at: Mapped[datetime | None] = mapped_column(nullable=True)
     opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The minutes: who chaired and who took the minutes, and what was presented.
+    chair: Mapped[str] = mapped_column(sa.String(200), default="")
+    secretary: Mapped[str] = mapped_column(sa.String(200), default="")
+    presentations: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -102,6 +108,16 @@ class Hearing(db.Model):
         return self.state in ("announced", "in_session", "voting")
 
     @property
+    def is_published(self) -> bool:
+        """Published records are frozen; they change only through logged corrections."""
+        return self.state == "published"
+
+    @property
+    def records_minutes(self) -> bool:
+        """Questions, chair, secretary and presentations are recorded from the session until publication."""
+        return self.state in ("in_session", "voting", "closed")
+
+    @property
     def is_editable(self) -> bool:
         """Drafts, announced and postponed hearings can still be edited."""
         return self.state in ("draft", "announced", "postponed")
@@ -153,6 +169,13 @@ class Hearing(db.Model):
         if self.state != "voting":
             raise IllegalTransition(_l("Voting is not open."))
         self.state = "closed"
+
+    def publish(self, now: datetime) -> None:
+        """Publish a closed hearing: its records are frozen from now on."""
+        if self.state != "closed":
+            raise IllegalTransition(_l("Only a closed hearing can be published."))
+        self.state = "published"
+        self.published_at = now
 
     @staticmethod
     def _require_reason(reason: str) -> None:
