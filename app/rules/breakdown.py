@@ -1,7 +1,7 @@
 """Attendance breakdowns by gender, age band and settlement, from grouped counts."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.rules.checks import MET, NOT_APPLICABLE, NOT_MET, Check
 
@@ -31,6 +31,7 @@ class Attendance(Headcount):
     by_age_band: list[tuple[int | None, int]]
     by_settlement: list[tuple[int | None, int]]
     recorded: int  # gender disclosed and age band known
+    by_gender_and_band: dict[tuple[str, int | None], int] = field(default_factory=dict)
 
 
 def attendance(
@@ -45,7 +46,9 @@ def attendance(
     by_band = dict.fromkeys(age_band_ids, 0)
     by_settlement = dict.fromkeys(settlement_ids, 0)
     recorded = 0
+    cross: dict[tuple[str, int | None], int] = {}
     for (gender, band, settlement), n in counts.items():
+        cross[gender, band] = cross.get((gender, band), 0) + n
         by_gender[gender] = by_gender.get(gender, 0) + n
         by_band[band] = by_band.get(band, 0) + n
         by_settlement[settlement] = by_settlement.get(settlement, 0) + n
@@ -58,6 +61,7 @@ def attendance(
         by_settlement=_ordered(by_settlement),
         women=by_gender["female"],
         recorded=recorded,
+        by_gender_and_band=cross,
     )
 
 
