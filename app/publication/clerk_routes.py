@@ -1,0 +1,1 @@
+"""The clerk's publication pages: publish with justifications, corrections after publication."""

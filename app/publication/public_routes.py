@@ -1,0 +1,1 @@
+"""Public results, the citizens' summary and open data of a published hearing."""
