@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.hearings.models import Hearing, HearingText
@@ -20,13 +21,20 @@ VOTE_TYPES = {"approval": "approval", "knapsack": "approval", "cumulative": "cum
 FILE_RULE_OF = {"greedy": "greedy", "greedy-no-skip": "greedy-no-skip", "greedy-threshold": "greedy-threshold",
                 "mes": "equalshares/add1"}  # fmt: skip
 SEX_OF = {"female": "F", "male": "M", "other": "O"}
+# Where a proposal that was on the ballot can be afterwards; it stays in the file so the recount still holds.
+COUNTED_STATUSES = ("selected", "not_selected", "recommended", "rejected", "included", "in_progress", "completed",
+                    "dropped")  # fmt: skip
 
 
-def export_election(hearing: Hearing) -> pabulib.Election:
-    """The hearing's candidates and ballots in pabulib's terms; voters carry sex and age band."""
+def export_election(hearing: Hearing, *, voter_details: bool = True) -> pabulib.Election:
+    """The hearing's candidates and ballots in pabulib's terms; voters carry sex and age band.
+
+    Without `voter_details` (the public file) voters are numbered 1..n and carry neither: in a small hall
+    a ballot's sex and age band could point at one person.
+    """
     setup = service.setup_for(hearing)
     proposals = service.candidates(hearing) + list(db.session.scalars(
-        sa.select(Proposal).where(Proposal.hearing_id == hearing.id, Proposal.status.in_(("selected", "not_selected")))
+        sa.select(Proposal).where(Proposal.hearing_id == hearing.id, Proposal.status.in_(COUNTED_STATUSES))
     ))  # fmt: skip
     outcome = db.session.scalar(sa.select(Outcome).where(Outcome.hearing_id == hearing.id))
     chosen = set(outcome.selected) if outcome else set()
@@ -53,20 +61,25 @@ def export_election(hearing: Hearing) -> pabulib.Election:
         for p in proposals
     }  # fmt: skip
     voters = []
-    ballots = db.session.scalars(sa.select(Ballot).where(Ballot.hearing_id == hearing.id).order_by(Ballot.id))
-    for ballot in ballots:
+    ballots = db.session.scalars(sa.select(Ballot).where(Ballot.hearing_id == hearing.id)
+                                 .options(selectinload(Ballot.choices)).order_by(Ballot.id))  # fmt: skip
+    for number, ballot in enumerate(ballots, start=1):
         ordered = sorted(ballot.choices, key=lambda c: c.value if setup.ballot_kind == "ranking" else c.proposal_id)
         points = [c.value for c in ordered] if setup.ballot_kind == "cumulative" else None
+        vote = [str(c.proposal_id) for c in ordered]
+        if not voter_details:
+            voters.append(pabulib.Voter(id=str(number), vote=vote, points=points))
+            continue
         extra = {"age_band": bands[ballot.age_band_id]} if ballot.age_band_id in bands else {}
-        voters.append(pabulib.Voter(id=str(ballot.id), vote=[str(c.proposal_id) for c in ordered], points=points,
-                                    sex=SEX_OF.get(ballot.gender), extra=extra))  # fmt: skip
+        voters.append(pabulib.Voter(id=str(ballot.id), vote=vote, points=points, sex=SEX_OF.get(ballot.gender),
+                                    extra=extra))  # fmt: skip
     meta["num_votes"] = str(len(voters))
     return pabulib.Election(meta=meta, projects=projects, voters=voters)
 
 
-def export_pb(hearing: Hearing) -> str:
+def export_pb(hearing: Hearing, *, voter_details: bool = True) -> str:
     """The .pb text anyone can recount the outcome from."""
-    return pabulib.write_pb(export_election(hearing))
+    return pabulib.write_pb(export_election(hearing, voter_details=voter_details))
 
 
 def import_election(election: pabulib.Election, municipality: Municipality) -> Hearing:
