@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 MET = "met"
 NOT_MET = "not_met"
 NOT_APPLICABLE = "not_applicable"
+REPORTED = "reported"  # a figure the table reports without a target
 
 
 @dataclass(frozen=True)
