@@ -2,11 +2,16 @@
 
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from app.extensions import db
+from app.proposals.models import Proposal
+from app.registration.models import CheckIn, Participant
 from app.proposals import service as proposals
 from app.registration import service as registration
 from app.timeutil import utcnow
 from app.voting import service as voting
+from app.voting.models import Ballot, BallotChoice, VotingSetup
 
 # (gender, age band position, how many): 15 women, 14 men, 5 who did not say; men aged 60+ are only 2.
 CROWD = [("female", 1, 9), ("female", 2, 6), ("male", 1, 7), ("male", 2, 5), ("male", 3, 2), ("undisclosed", 1, 5)]
@@ -80,3 +85,37 @@ def hands_hearing(make):
     voting.open_voting(hearing, clerk)
     voting.close_voting(hearing, clerk)
     return publish(hearing), {"water": water, "lights": lights, "park": park, "clerk": clerk}
+
+
+def published_at_scale(make, slug, people, proposals):
+    """A published greedy hearing with `people` checked in, each casting a ballot, and `proposals` projects.
+
+    Rows go in by bulk inserts; the outcome is counted by the app as usual. Returns the public code.
+    """
+    municipality = make.municipality(slug=slug, name=slug.title())
+    hearing = make.hearing(municipality, state="closed", kind="participatory_budget", envelope=Decimal(10**9))
+    bands = [band.id for band in municipality.age_bands]
+    day = hearing.starts_at.date()
+    ids = db.session.scalars(sa.insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), [
+        {"municipality_id": municipality.id, "hearing_id": hearing.id, "status": "admitted", "title": f"Project {n}",
+         "category": "other", "cost": Decimal(1000 + n), "answer_due": day} for n in range(proposals)
+    ]).all()  # fmt: skip
+    genders = ("female", "male", "undisclosed")
+    people_ids = db.session.scalars(sa.insert(Participant).returning(Participant.id, sort_by_parameter_order=True), [
+        {"hearing_id": hearing.id, "token": f"{slug}-{n}", "short_code": f"{n:06d}", "source": "walk_in",
+         "gender": genders[n % 3], "age_band_id": bands[n % len(bands)]} for n in range(people)
+    ]).all()  # fmt: skip
+    db.session.execute(sa.insert(CheckIn), [{"hearing_id": hearing.id, "participant_id": p} for p in people_ids])
+    ballot_ids = db.session.scalars(sa.insert(Ballot).returning(Ballot.id, sort_by_parameter_order=True), [
+        {"hearing_id": hearing.id, "participant_id": p, "gender": genders[n % 3], "age_band_id": bands[n % len(bands)],
+         "version": 1, "source": "digital", "submitted_at": utcnow()} for n, p in enumerate(people_ids)
+    ]).all()  # fmt: skip
+    db.session.execute(sa.insert(BallotChoice), [
+        {"ballot_id": b, "proposal_id": ids[(n + k) % len(ids)], "value": 1}
+        for n, b in enumerate(ballot_ids) for k in range(min(3, len(ids)))
+    ])  # fmt: skip
+    db.session.add(VotingSetup(hearing_id=hearing.id, ballot_kind="approval", rule="greedy"))
+    db.session.flush()
+    voting.compute_outcome(hearing)
+    db.session.commit()
+    return publish(hearing).public_code

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 WIDTH = 320  # viewBox units; the SVG scales to its container
-BAR_AREA = 250  # the longest bar; the rest of the width holds its figure
-BAR, GAP, HEADING, GROUP_GAP = 14, 4, 18, 10
+BAR_AREA = 270  # the longest bar; the rest of the width holds its figure
+BAR, GAP, HEADING, GROUP_GAP = 16, 3, 18, 8
 
 
 @dataclass(frozen=True)
