@@ -71,10 +71,10 @@ def ballot_hearing(make, rule="greedy", country="KG", slug="kumbel"):
     return publish(hearing), {"water": water, "lights": lights, "park": park, "clerk": clerk}
 
 
-def hands_hearing(make):
+def hands_hearing(make, slug="ak-suu"):
     """A published budget hearing decided by a show of hands, per proposal."""
-    municipality = make.municipality()
-    clerk = make.user("aigul", municipality, "clerk")
+    municipality = make.municipality(slug=slug, name=slug.title())
+    clerk = make.user(f"clerk-{slug}", municipality, "clerk")
     hearing = make.hearing(municipality, kind="budget_draft")
     water, lights, park = add_projects(hearing, clerk)
     check_in_crowd(hearing, clerk)
