@@ -5,10 +5,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.proposals.models import Proposal
-from app.registration.models import CheckIn, Participant
 from app.proposals import service as proposals
+from app.proposals.models import Proposal
 from app.registration import service as registration
+from app.registration.models import CheckIn, Participant
 from app.timeutil import utcnow
 from app.voting import service as voting
 from app.voting.models import Ballot, BallotChoice, VotingSetup

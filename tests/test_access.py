@@ -44,6 +44,12 @@ ROUTES = {
     "voting.receipt": PUBLIC,
     "registration.ticket": PUBLIC,
     "auth.set_language": PUBLIC,
+    "publication.results": PUBLIC,  # published hearings only; 404 before
+    "publication.results_json": PUBLIC,
+    "publication.results_csv": PUBLIC,
+    "publication.results_pb": PUBLIC,
+    "publication.summary": PUBLIC,
+    "publication.schema": PUBLIC,
     "auth.logout": SELF,
     "municipalities.manage_index": SELF,
     "hearings.list": VIEW,

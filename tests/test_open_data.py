@@ -44,8 +44,7 @@ def _splits(document):
     for proposal in document["proposals"]:
         if proposal["votes"]:
             yield proposal["votes"]
-        for split in (proposal["hands"] or {}).values():
-            yield split
+        yield from (proposal["hands"] or {}).values()
     if document["outcome"] and document["outcome"]["voters"]:
         yield document["outcome"]["voters"]
 

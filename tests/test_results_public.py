@@ -11,7 +11,14 @@ from app.extensions import db
 from app.hearings.models import Hearing, Justification
 from app.publication import service as publication
 from app.voting import service as voting
-from tests.results_fixtures import add_projects, ballot_hearing, check_in_crowd, hands_hearing, publish, published_at_scale
+from tests.results_fixtures import (
+    add_projects,
+    ballot_hearing,
+    check_in_crowd,
+    hands_hearing,
+    publish,
+    published_at_scale,
+)
 
 PUBLIC_PATHS = ("results", "results.json", "results.csv", "results.pb", "summary")
 SMALL_FIGURE = re.compile(r">\s*([1-4])\s*<")  # a count of 1 to 4 printed on its own in an element
@@ -149,7 +156,8 @@ def test_the_kyrgyz_summary_is_in_kyrgyz_and_the_russian_one_in_russian(client, 
     ky = html[html.index('<section lang="ky"') : html.index('<section lang="ru"')]
     ru = html[html.index('<section lang="ru"') :]
     assert "Бюджет боюнча угуу" in ky and "Слушания по бюджету" in ru
-    assert re.search(r"\d+ (января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря) \d{4}", ru)
+    months = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+    assert re.search(rf"\d+ ({months}) \d{{4}}", ru)
 
 
 def test_results_render_with_a_constant_number_of_queries(client, make, app):
@@ -157,9 +165,13 @@ def test_results_render_with_a_constant_number_of_queries(client, make, app):
     small = published_at_scale(make, "small", people=25, proposals=3)
     large = published_at_scale(make, "large", people=5000, proposals=200)
     counts = []
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
     for code in (small, large):
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        statements.clear()
         sa.event.listen(db.engine, "before_cursor_execute", listener)
         try:
             response = client.get(f"/h/{code}/results")

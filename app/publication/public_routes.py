@@ -39,8 +39,9 @@ def summary(code):
     blocks = []
     for locale in hearing.municipality.language_list:
         with force_locale(locale):
-            blocks.append((locale, Markup(render_template("publication/public/_summary_block.html",
-                                                          hearing=hearing, r=data, locale=locale, links=links, **LABELS))))  # fmt: skip
+            block = render_template("publication/public/_summary_block.html", hearing=hearing, r=data,
+                                    locale=locale, links=links, **LABELS)  # fmt: skip
+            blocks.append((locale, Markup(block)))
     return render_template("publication/public/summary.html", hearing=hearing, municipality=hearing.municipality,
                            blocks=blocks)  # fmt: skip
 
@@ -64,9 +65,8 @@ def results_json(code):
 def results_csv(code):
     """Every published figure, one per row (long format), UTF-8 with a byte order mark."""
     hearing = published_hearing(code)
-    response = _download(opendata.results_csv(public_results(hearing)), "text/csv", f"hearing-{hearing.public_code}.csv")
-    response.charset = "utf-8"
-    return response
+    body = opendata.results_csv(public_results(hearing))
+    return _download(body, "text/csv", f"hearing-{hearing.public_code}.csv")
 
 
 @bp.route("/h/<code>/results.pb")
