@@ -13,8 +13,9 @@ from app.timeutil import utcnow
 from app.voting import service as voting
 from app.voting.models import Ballot, BallotChoice, VotingSetup
 
-# (gender, age band position, how many): 15 women, 14 men, 5 who did not say; men aged 60+ are only 2.
-CROWD = [("female", 1, 9), ("female", 2, 6), ("male", 1, 7), ("male", 2, 5), ("male", 3, 2), ("undisclosed", 1, 5)]
+# (gender, age band position, how many): 21 women, 20 men, 11 who did not say; men aged 60+ are only 2.
+CROWD = [("female", 1, 12), ("female", 2, 9), ("male", 1, 10), ("male", 2, 8), ("male", 3, 2), ("undisclosed", 1, 6),
+         ("undisclosed", 2, 5)]  # fmt: skip
 PROJECTS = (("Water pipe", 600000), ("Street lights", 300000), ("Park benches", 500000))
 
 

@@ -23,21 +23,36 @@ def _download(client, hearing, name):
     return response
 
 
+def _small(count) -> bool:
+    """Published as "<5": under the threshold (a "×" is a larger count hidden with it)."""
+    return count["suppressed"] and count["label"].startswith("<")
+
+
 def _attendance_table(attendance) -> SuppressedTable:
+    """The published table with what its labels say: which hidden counts are small."""
     genders, bands = attendance["genders"], attendance["age_bands"]
-    cells = {(c["gender"], c["age_band"]): c["value"] for c in attendance["cells"]}
+    cells = {(c["gender"], c["age_band"]): c for c in attendance["cells"]}
+    grid = [[cells[g, band["label"]] for g in genders] for band in bands]
+    rows, columns = attendance["by_age_band"], [attendance["by_gender"][g] for g in genders]
+    primary = {("cell", r, c) for r, row in enumerate(grid) for c, cell in enumerate(row) if _small(cell)}
+    primary |= {("row", r) for r, row in enumerate(rows) if _small(row)}
+    primary |= {("column", c) for c, column in enumerate(columns) if _small(column)}
     return SuppressedTable(
-        cells=[[cells[g, band["label"]] for g in genders] for band in bands],
-        row_totals=[row["value"] for row in attendance["by_age_band"]],
-        column_totals=[attendance["by_gender"][g]["value"] for g in genders],
-        total=attendance["total"]["value"],
-    )
+        cells=[[cell["value"] for cell in row] for row in grid], row_totals=[row["value"] for row in rows],
+        column_totals=[column["value"] for column in columns], total=attendance["total"]["value"],
+        primary=frozenset(primary), threshold=attendance["threshold"],
+    )  # fmt: skip
 
 
-def _split_table(split) -> SuppressedTable:
-    parts = [count["value"] for count in split["by_gender"].values()]
+def _split_table(split, threshold) -> SuppressedTable:
+    """A total and its split by gender as a one-row table whose column totals are its parts."""
+    counts = list(split["by_gender"].values())
+    parts = [count["value"] for count in counts]
+    small = [c for c, count in enumerate(counts) if _small(count)]
+    primary = frozenset([("cell", 0, c) for c in small] + [("column", c) for c in small])
     total = split["total"]["value"]
-    return SuppressedTable(cells=[parts], row_totals=[total], column_totals=parts, total=total)
+    return SuppressedTable(cells=[parts], row_totals=[total], column_totals=parts, total=total, primary=primary,
+                           threshold=threshold)  # fmt: skip
 
 
 def _splits(document):
@@ -103,7 +118,7 @@ def test_no_suppressed_count_can_be_worked_out_from_the_published_totals(client,
         splits = list(_splits(document))
         assert splits and any(c["suppressed"] for s in splits for c in s["by_gender"].values())
         for split in splits:
-            assert recoverable(_split_table(split)) == set()
+            assert recoverable(_split_table(split, threshold)) == set()
             assert split["total"]["suppressed"] is False  # vote totals are the outcome: never hidden
         shown = [*_counts(document["attendance"]), *(c for s in splits for c in s["by_gender"].values())]
         assert not [c for c in shown if not c["suppressed"] and 0 < c["value"] < threshold]
@@ -125,10 +140,11 @@ def test_the_csv_is_long_form_utf8_with_bom_and_agrees_with_the_json(client, mak
         assert row["suppressed"] == str(int(cell["suppressed"]))
         assert row["value"] == ("" if cell["suppressed"] else str(cell["value"]))
     total = next(r for r in rows if r["section"] == "attendance" and r["gender"] == r["age_band"] == "all")
-    assert total["value"] == "34" and total["suppressed"] == "0"
+    assert total["value"] == "52" and total["suppressed"] == "0"
     water = {(r["gender"], r["measure"]): r["value"] for r in rows
              if r["section"] == "votes" and r["proposal_id"] == str(items["water"].id)}  # fmt: skip
-    assert water["all", "supporters"] == "20" and water["female", "supporters"] == "15"
+    assert water["all", "supporters"] == "32" and water["female", "supporters"] == "21"
+    assert water["male", "supporters"] == "" and water["undisclosed", "supporters"] == ""  # 0 is "<5", 11 "×"
     selected = {r["proposal_id"]: r["value"] for r in rows if r["section"] == "proposal" and r["measure"] == "selected"}
     assert selected == {str(items["water"].id): "1", str(items["lights"].id): "1", str(items["park"].id): "0"}
     small = [r for r in rows if r["value"].isdigit() and 0 < int(r["value"]) < 5 and r["section"] != "proposal"
@@ -140,7 +156,7 @@ def test_the_public_pb_has_the_ballots_but_not_the_voters_sex_or_age(client, mak
     hearing, _ = ballot_hearing(make)
     text = _download(client, hearing, "results.pb").get_data(as_text=True)
     election = read_pb(text)
-    assert len(election.voters) == 34 and [v.id for v in election.voters] == [str(n) for n in range(1, 35)]
+    assert len(election.voters) == 52 and [v.id for v in election.voters] == [str(n) for n in range(1, 53)]
     assert all(v.sex is None and v.age is None and not v.extra for v in election.voters)
     header = text.split("VOTES\n", 1)[1].splitlines()[0]
     assert header == "voter_id;vote"

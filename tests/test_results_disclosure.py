@@ -47,3 +47,9 @@ def test_hands_are_split_per_column_and_every_total_stays():
     assert [hands[c].total for c in disclosure.HAND_COLUMNS] == [13, 8, 1]
     assert all(recoverable(s.as_table()) == set() for s in hands.values())
     assert hands["for"].parts["male"] is None
+
+
+def test_a_total_of_nobody_shows_its_parts_as_nobody():
+    nobody = disclosure.split({}, ["female", "male"], 5)
+    assert nobody.total == 0 and nobody.parts == {"female": 0, "male": 0}
+    assert recoverable(nobody.as_table()) == set()

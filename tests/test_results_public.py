@@ -51,10 +51,10 @@ def test_results_page_shows_the_chart_beside_the_table_with_small_cells_as_less_
     svg = html[html.index("<svg viewBox") : html.index("</svg>")]
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg and 'width="100%"' in svg
     assert svg.count("<rect") == 4 * 3  # a bar (or a stub for "<5") per age band and gender
-    assert "&lt;5" in svg and ">9</text>" in svg  # women aged 18-35: 9
+    assert "&lt;5" in svg and ">12</text>" in svg and ">×</text>" in svg  # women aged 18-35: 12
     table = html[html.index('<table class="breakdown results-table">') :]
     table = table[: table.index("</table>")]
-    assert "<td class=\"num\">9</td>" in table and "&lt;5" in table
+    assert "<td class=\"num\">12</td>" in table and "&lt;5" in table and "×" in table
     assert SMALL_FIGURE.findall(html) == []  # the two men aged 60+ appear nowhere as "2"
     assert "Street lights" in html and "Water pipe" in html
     assert html.count('<table class="breakdown results-table votes">') == 1
@@ -69,7 +69,7 @@ def test_results_page_has_votes_decisions_and_links_to_every_published_file(clie
     votes = html[html.index('class="breakdown results-table votes"') :]
     votes = votes[: votes.index("</table>")]
     water = votes[votes.index("Water pipe") :]
-    assert "<strong>20</strong>" in water[: water.index("</tr>")]  # 15 women and 5 who did not say
+    assert "<strong>32</strong>" in water[: water.index("</tr>")]  # 21 women and 11 who did not say
     for path in ("results.csv", "results.json", "results.pb", "summary"):
         assert f"/h/{hearing.public_code}/{path}" in html
     assert "/open-data/schema" in html

@@ -15,6 +15,7 @@ class Bar:
     y: int
     width: float
     value: int | None
+    label: str  # the count, "<5" or "×"
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,13 @@ def attendance_chart(results) -> Chart:
     shown = [v for row in table.cells for v in row if v is not None]
     largest = max(shown, default=0) or 1
     groups, y = [], 0
-    for (_, label), row in zip(results.figures.bands, table.cells, strict=True):
+    for r, ((_, label), row) in enumerate(zip(results.figures.bands, table.cells, strict=True)):
         heading_y = y + HEADING - 5
         y += HEADING
         bars = []
-        for gender, value in zip(genders, row, strict=True):
+        for c, (gender, value) in enumerate(zip(genders, row, strict=True)):
             width = 0 if value is None else max(BAR_AREA * value / largest, 1 if value else 0)
-            bars.append(Bar(gender, y, round(width, 1), value))
+            bars.append(Bar(gender, y, round(width, 1), value, table.label(("cell", r, c))))
             y += BAR + GAP
         groups.append(Group(label, heading_y, bars))
         y += GROUP_GAP

@@ -1,7 +1,8 @@
 """Open data of a published hearing: JSON and CSV in schema v1, and the pabulib .pb without voter details.
 
 Schema v1 (documented at /open-data/schema and in static/open-data/results-v1.schema.json):
-a suppressed count is {"value": null, "suppressed": true}; a shown one {"value": 17, "suppressed": false}.
+a suppressed count is {"value": null, "suppressed": true, "label": "<5"} (small) or "label": "×" (a larger count
+hidden with a small one); a shown one is {"value": 17, "suppressed": false}.
 """
 
 import csv
@@ -23,12 +24,20 @@ CSV_COLUMNS = ("section", "proposal_id", "requirement", "gender", "age_band", "s
 ALL = "all"  # a dimension summed over: the total of a row or column
 
 
-def _count(value: int | None) -> dict:
-    return {"value": value, "suppressed": value is None}
+def _count(value: int | None, label: str | None = None) -> dict:
+    """A published count; a suppressed one also says how it is shown: "<5" (small) or "×" (hidden with one)."""
+    if value is None:
+        return {"value": None, "suppressed": True, "label": label or "×"}
+    return {"value": value, "suppressed": False}
+
+
+def _labelled(label: str) -> dict:
+    return _count(int(label) if label.isdigit() else None, label)
 
 
 def _split(split: disclosure.Split) -> dict:
-    return {"total": _count(split.total), "by_gender": {g: _count(v) for g, v in split.parts.items()}}
+    return {"total": _count(split.total),
+            "by_gender": {g: _count(v, split.labels[g]) for g, v in split.parts.items()}}  # fmt: skip
 
 
 def _iso(hearing, moment) -> str | None:
@@ -67,20 +76,22 @@ def _attendance(results: Results) -> dict:
     figures, table = results.figures, results.figures.table
     bands = [{"id": band_id, "label": label} for band_id, label in figures.bands]
     cells = [
-        {"gender": gender, "age_band": band["label"], **_count(value)}
-        for band, row in zip(bands, table.cells, strict=True)
-        for gender, value in zip(results.genders, row, strict=True)
+        {"gender": gender, "age_band": band["label"], **_count(value, table.label(("cell", r, c)))}
+        for r, (band, row) in enumerate(zip(bands, table.cells, strict=True))
+        for c, (gender, value) in enumerate(zip(results.genders, row, strict=True))
     ]  # fmt: skip
     return {
         "threshold": figures.threshold,
         "genders": results.genders,
         "age_bands": bands,
-        "total": _count(table.total),
+        "total": _count(table.total, table.label(("total",))),
         "cells": cells,
-        "by_gender": {g: _count(v) for g, v in zip(results.genders, table.column_totals, strict=True)},
-        "by_age_band": [{"age_band": b["label"], **_count(v)} for b, v in zip(bands, table.row_totals, strict=True)],
-        "by_settlement": [{"settlement": name, **_count(v)} for name, v in figures.settlements],
-    }
+        "by_gender": {g: _count(v, table.label(("column", c)))
+                      for c, (g, v) in enumerate(zip(results.genders, table.column_totals, strict=True))},
+        "by_age_band": [{"age_band": b["label"], **_count(v, table.label(("row", r)))}
+                        for r, (b, v) in enumerate(zip(bands, table.row_totals, strict=True))],
+        "by_settlement": [{"settlement": name, **_labelled(label)} for name, label in figures.settlements],
+    }  # fmt: skip
 
 
 def _proposal(row: ProposalResult) -> dict:
@@ -164,7 +175,8 @@ def _csv_rows(results: Results):
     for gender, value in zip(genders, table.column_totals, strict=True):
         yield {"section": "attendance", "gender": gender, "age_band": ALL, "measure": "checked_in"}, value
     yield {"section": "attendance", "gender": ALL, "age_band": ALL, "measure": "checked_in"}, table.total
-    for name, value in results.figures.settlements:
+    for name, label in results.figures.settlements:
+        value = int(label) if label.isdigit() else None
         yield {"section": "attendance_settlement", "settlement": name, "measure": "checked_in"}, value
     for row in results.proposals:
         yield from _csv_proposal(row)

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.rules.checks import Check
-from app.rules.suppression import SuppressedTable, suppress_counts
+from app.rules.suppression import SuppressedTable, suppress_counts, suppress_counts_labelled
 
 HAND_COLUMNS = ("for", "against", "abstain")
 
@@ -20,17 +20,29 @@ class Split:
 
     total: int | None
     parts: dict[str, int | None]
+    labels: dict[str, str]  # each part as the public sees it: the count, "<5" (small) or "×" (hidden with it)
+    threshold: int
 
     def as_table(self) -> SuppressedTable:
         """The split as a one-row table, for `suppression.recoverable`."""
         values = list(self.parts.values())
-        return SuppressedTable(cells=[values], row_totals=[self.total], column_totals=values, total=self.total)
+        small = [c for c, label in enumerate(self.labels.values()) if label.startswith("<")]
+        primary = frozenset([("cell", 0, c) for c in small] + [("column", c) for c in small])
+        return SuppressedTable(cells=[values], row_totals=[self.total], column_totals=values, total=self.total,
+                               primary=primary, threshold=self.threshold)  # fmt: skip
 
 
 def split(counts: Mapping[str, int], genders: Sequence[str], threshold: int) -> Split:
-    """A total kept as it is, and its parts by gender suppressed under the threshold."""
-    values, total = suppress_counts([counts.get(g, 0) for g in genders], threshold, keep_total=True)
-    return Split(total, dict(zip(genders, values, strict=True)))
+    """A total kept as it is, and its parts by gender suppressed under the threshold.
+
+    A total of 0 says every part is 0, so its parts are shown: hiding them would hide nothing.
+    """
+    row = [counts.get(g, 0) for g in genders]
+    if not any(row):
+        return Split(0, dict.fromkeys(genders, 0), dict.fromkeys(genders, "0"), threshold)
+    values, total = suppress_counts(row, threshold, keep_total=True)
+    labels, _ = suppress_counts_labelled(row, threshold, keep_total=True)
+    return Split(total, dict(zip(genders, values, strict=True)), dict(zip(genders, labels, strict=True)), threshold)
 
 
 def hand_splits(
