@@ -28,7 +28,7 @@ class QuestionForm(AnswerForm):
 
     text = TextAreaField(_l("Question"), filters=[_strip], validators=[DataRequired(), Length(max=2000)])
     ticket_code = StringField(_l("Ticket code (optional)"), filters=[_strip], validators=[Optional(), Length(max=300)])
-    gender = RadioField(_l("Who asked"), validate_choice=False)
+    gender = RadioField(_l("Gender"), validate_choice=False)
     age_band_id = RadioField(_l("Age"), coerce=int, default=NOT_SAID)
 
     def validate(self, extra_validators=None) -> bool:

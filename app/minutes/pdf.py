@@ -117,7 +117,7 @@ def _title(pdf: MinutesPDF, m: Protocol) -> None:
 def _attendance(pdf: MinutesPDF, m: Protocol) -> None:
     pdf.heading(_("Attendance"))
     pdf.fact(_("Checked in"), str(m.checked_in))
-    pdf.grid(m.attendance, first_width=2)
+    pdf.grid(m.attendance, first_width=1.3)
     pdf.grid(m.settlements, first_width=3)
     pdf.para(m.threshold_note, size=8)
 
@@ -146,8 +146,8 @@ def _proposals(pdf: MinutesPDF, m: Protocol) -> None:
     if m.rule:
         pdf.fact(_("Rule"), m.rule)
     for p in m.proposals:
-        if pdf.will_page_break(30):
-            pdf.add_page()
+        if pdf.will_page_break(24 + (7 * (len(p.votes.rows) + 1) if p.votes else 0)):
+            pdf.add_page()  # keep a proposal with its vote table
         pdf.para(f"{p.number}. {p.title}", bold=True)
         pdf.para(f"{_('Proposed by')}: {p.proposer}", size=9)
         decision = p.status + (f" — {p.reason}" if p.reason else "")
@@ -180,18 +180,20 @@ def _checklist(pdf: MinutesPDF, m: Protocol) -> None:
 
 
 def _signatures(pdf: MinutesPDF, m: Protocol) -> None:
-    if pdf.will_page_break(40):
+    """A line to sign on for the chair and the secretary, with their names."""
+    if pdf.will_page_break(16 + 18 * len(m.signatures)):
         pdf.add_page()
-    pdf.ln(8)
+    pdf.ln(10)
     for role, name in m.signatures:
         pdf.set_font(FAMILY, "B", 10)
-        pdf.cell(32, 10, role)
+        pdf.cell(32, 8, role)
         pdf.set_font(FAMILY, "", 10)
-        pdf.cell(70, 10, name or "")
-        y = pdf.get_y() + 8
-        pdf.line(pdf.get_x() + 4, y, pdf.w - pdf.r_margin, y)
-        pdf.ln(14)
-    pdf.set_font(FAMILY, "", 8)
-    pdf.set_text_color(*MUTED)
-    pdf.cell(0, 5, _("Signature"), align="R")
-    pdf.set_text_color(0)
+        pdf.cell(70, 8, name or "")
+        left, y = pdf.get_x() + 4, pdf.get_y() + 7
+        pdf.line(left, y, pdf.w - pdf.r_margin, y)
+        pdf.set_xy(left, y + 0.5)
+        pdf.set_font(FAMILY, "", 7.5)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(pdf.w - pdf.r_margin - left, 4, _("Signature"), align="C")
+        pdf.set_text_color(0)
+        pdf.ln(12)

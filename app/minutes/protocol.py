@@ -28,6 +28,7 @@ from app.publication.figures import attendance_figures
 from app.registration.desk_forms import GENDER_GROUPS, PERSON_GENDER, SETTLEMENT_LABELS
 from app.rules import suppression
 from app.timeutil import utc_to_local
+from app.voting import service as voting
 from app.voting.clerk_forms import HAND_COLUMNS, RULE_LABELS
 from app.voting.models import HandCount, Outcome
 
@@ -215,6 +216,15 @@ def _ballot_votes(genders, support: dict, score: int, threshold: int) -> tuple[T
     return Table(head, [row]), _("Score %(score)d", score=score)
 
 
+def _vote_genders(hearing: Hearing, outcome: Outcome | None, show_of_hands: bool) -> list[str]:
+    """The genders of the vote tables: a gender nobody of which was present (or voted) has only zeros."""
+    if show_of_hands:
+        present = voting.present_by_gender(hearing)
+    else:
+        present = (outcome.breakdown or {}).get("voters_by_gender", {})
+    return [gender for gender in hearing.municipality.genders if present.get(gender)]
+
+
 def _proposals(hearing: Hearing) -> tuple[str, list[ProposalEntry]]:
     """The voting rule, and every proposal of the hearing with its decision and votes."""
     outcome = db.session.scalar(sa.select(Outcome).where(Outcome.hearing_id == hearing.id))
@@ -224,7 +234,7 @@ def _proposals(hearing: Hearing) -> tuple[str, list[ProposalEntry]]:
     hands = _hands(hearing) if show_of_hands else {}
     by_gender = (outcome.breakdown or {}).get("by_gender", {}) if outcome is not None else {}
     selected = set(outcome.selected) if outcome is not None else set()
-    genders = municipality.genders
+    genders = _vote_genders(hearing, outcome, show_of_hands)
     entries = []
     for number, proposal in enumerate(overview.hearing_proposals(hearing), start=1):
         key = str(proposal.id)

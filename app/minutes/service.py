@@ -70,8 +70,9 @@ def voice(logged: list[Question]) -> Check:
 
 
 def _snapshot(question: Question) -> dict:
-    return {"text": question.text, "asker_gender": question.asker_gender, "asker_age_band_id": question.asker_age_band_id,
-            "answered_by": question.answered_by, "answer": question.answer}  # fmt: skip
+    return {"text": question.text, "asker_gender": question.asker_gender,
+            "asker_age_band_id": question.asker_age_band_id, "answered_by": question.answered_by,
+            "answer": question.answer}  # fmt: skip
 
 
 def add_question(hearing: Hearing, text: str, asker: Asker, answered_by: str, answer: str, user) -> Question:
