@@ -95,6 +95,13 @@ ROUTES = {
     "voting.export_ballots": VIEW,
     "voting.open": CLERK,
     "voting.close": CLERK,
+    "consultations.index": VIEW,  # recording one needs clerk or admin
+    "consultations.edit": CLERK,
+    "consultations.delete": CLERK,
+    "consultations.propose": CLERK,
+    "publication.prepare": VIEW,
+    "publication.publish": CLERK,
+    "publication.corrections": VIEW,  # correcting needs clerk or admin
     "minutes.questions": VIEW,
     "minutes.add_question": CLERK,
     "minutes.answer_question": CLERK,
@@ -136,7 +143,7 @@ def url_for_rule(rule, world):
         "settlement_id": world["kumbel"].settlements[0].id, "membership_id": 1, "document_id": 1,
         "action": "cancel", "filename": "css/app.css", "token": "x" * 32, "checkin_id": 1,
         "proposal_id": world["proposal"].id, "event_id": 1, "organisation_id": world["organisation"].id,
-        "question_id": 1,
+        "consultation_id": 1, "priority_id": 1, "question_id": 1,
     }  # fmt: skip
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 

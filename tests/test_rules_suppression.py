@@ -1,19 +1,28 @@
 """Small-cell suppression: nothing under the threshold is shown, and nothing hidden can be worked back out."""
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.rules.suppression import SuppressedTable, recoverable, shown, suppress_counts, suppress_table
+from app.rules.suppression import (
+    SuppressedTable,
+    recoverable,
+    shown,
+    suppress_counts,
+    suppress_counts_labelled,
+    suppress_table,
+)
 
 fast = settings(database=None, deadline=None, max_examples=200)
 
 
-def tables(min_size=1):
-    """Tables up to 5 x 5 of counts from 0 to 30."""
+def tables(min_size=1, least=0):
+    """Tables up to 5 x 5 of counts from `least` to 30."""
     return st.integers(min_size, 5).flatmap(
         lambda width: st.lists(
-            st.lists(st.integers(0, 30), min_size=width, max_size=width), min_size=min_size, max_size=5
+            st.lists(st.integers(least, 30), min_size=width, max_size=width), min_size=min_size, max_size=5
         )
     )
 
@@ -31,14 +40,44 @@ def full(cells):
     return suppress_table(cells, 0)
 
 
-def everything_hidden(table, keep_total):
-    """The same layout with every entry suppressed (but the grand total, if kept)."""
+def everything_hidden(cells, threshold, keep_total):
+    """The same table with every entry suppressed (but the grand total, if kept), labelled as it must be.
+
+    What is recoverable from it is given away by the layout and the labels alone, whatever else is hidden.
+    """
+    table = full(cells)
+    kept = {("total",)} if keep_total else set()
     return SuppressedTable(
         cells=[[None] * len(row) for row in table.cells],
         row_totals=[None] * len(table.row_totals),
         column_totals=[None] * len(table.column_totals),
         total=table.total if keep_total else None,
+        primary=frozenset(key for key, value in published(table) if value < threshold and key not in kept),
+        threshold=threshold,
     )
+
+
+def pinned_counts(values, total, primary, threshold):
+    """The hidden entries of one line of counts that its published figures and labels pin to one value.
+
+    For a single sum the bounds each entry can take are exactly what the others leave it: values and
+    total as published (None where hidden), primary the indices (len(values) for the total) shown as "<t".
+    """
+    signed = [(v, 1) for v in values] + [(total, -1)]
+    rest = -sum(sign * v for v, sign in signed if v is not None)  # what the hidden entries must make up
+    box = {
+        i: (0, threshold - 1) if i in primary else (threshold, math.inf) for i, (v, _) in enumerate(signed) if v is None
+    }
+    pinned = set()
+    for i, (lo, hi) in box.items():
+        if lo == hi:
+            continue  # "<1" says 0 by itself
+        others = [(lo_j, hi_j) if signed[j][1] > 0 else (-hi_j, -lo_j) for j, (lo_j, hi_j) in box.items() if j != i]
+        low, high = rest - sum(h for _, h in others), rest - sum(lo_j for lo_j, _ in others)
+        low, high = (low, high) if signed[i][1] > 0 else (-high, -low)
+        if max(lo, low) == min(hi, high):
+            pinned.add(i)
+    return pinned
 
 
 def bridges(table):
@@ -69,16 +108,38 @@ def _connected(start, goal, edges):
 
 
 def test_four_is_suppressed_and_five_is_shown():
-    assert suppress_counts([5, 4, 4], 5) == ([5, None, None], 13)
+    assert suppress_counts([9, 4, 3], 5) == ([9, None, None], 16)
+    assert suppress_counts_labelled([9, 4, 3], 5) == (["9", "<5", "<5"], "16")
     assert suppress_counts([5, 5], 5) == ([5, 5], 10)
 
 
 def test_zero_is_suppressed_like_any_small_count():
-    assert suppress_counts([0, 0, 12], 5) == ([None, None, 12], 12)
+    assert suppress_counts([0, 1, 12], 5) == ([None, None, 12], 13)
 
 
-def test_a_threshold_of_one_hides_only_zeros():
-    assert suppress_counts([0, 1, 12], 1) == ([None, None, 12], 13)
+def test_two_small_cells_at_their_maximum_are_protected():
+    # 13 - 5 leaves 8 for two counts under 5: both would be 4, so the 5 goes too.
+    assert suppress_counts([5, 4, 4], 5) == ([None, None, None], 13)
+    assert suppress_counts_labelled([5, 4, 4], 5) == (["×", "<5", "<5"], "13")
+    assert pinned_counts([None, None, None], 13, {1, 2}, 5) == set()
+
+
+def test_zero_cells_summing_to_nothing_are_protected():
+    # 7 - 7 leaves nothing for the two small counts: both would be 0.
+    assert suppress_counts([7, 0, 0], 5) == ([None, None, None], 7)
+    assert suppress_counts_labelled([7, 0, 0], 5) == (["×", "<5", "<5"], "7")
+    assert suppress_counts([0, 0, 12], 5) == ([None, None, None], 12)
+
+
+def test_a_complement_is_not_labelled_as_small():
+    assert suppress_counts_labelled([3, 40, 12, 25], 5) == (["<5", "40", "×", "25"], "80")
+    assert suppress_counts_labelled([1, 2], 5) == (["<5", "<5"], "<5")
+
+
+def test_a_threshold_of_one_hides_only_zeros_and_says_so():
+    # "<1" can only be 0: no complement can protect it, so none is made.
+    assert suppress_counts([0, 1, 12], 1) == ([None, 1, 12], 13)
+    assert suppress_counts_labelled([0, 1, 12], 1) == (["<1", "1", "12"], "13")
     assert suppress_counts([1, 2, 12], 1) == ([1, 2, 12], 15)
 
 
@@ -110,8 +171,17 @@ def test_a_small_total_is_suppressed_unless_it_is_kept():
 
 def test_a_kept_small_grand_total_is_shown_and_still_gives_nothing_away():
     table = suppress_table([[1, 1], [1, 1]], 5, keep_total=True)
-    assert table == SuppressedTable([[None, None], [None, None]], [None, None], [None, None], 4)
+    assert table.labels() == ([["<5", "<5"], ["<5", "<5"]], ["<5", "<5"], ["<5", "<5"], "4")
+    assert table == SuppressedTable(
+        [[None, None], [None, None]], [None, None], [None, None], 4, primary=table.primary, threshold=5
+    )
     assert recoverable(table) == set()
+
+
+def test_a_kept_total_of_nothing_gives_away_that_everything_is_zero():
+    table = suppress_table([[0, 0], [0, 0]], 5, keep_total=True)
+    assert table.labels() == ([["<5", "<5"], ["<5", "<5"]], ["<5", "<5"], ["<5", "<5"], "0")
+    assert recoverable(table) == {key for key in table.primary}  # the layout's doing: nothing else to hide
 
 
 def test_a_single_row_with_a_kept_total_gives_away_only_its_row_total():
@@ -121,8 +191,10 @@ def test_a_single_row_with_a_kept_total_gives_away_only_its_row_total():
 
 
 def test_empty_tables_are_published_empty():
-    assert suppress_table([], 5) == SuppressedTable([], [], [], None)
-    assert suppress_table([[], []], 5) == SuppressedTable([[], []], [None, None], [], None)
+    assert suppress_table([], 5) == SuppressedTable([], [], [], None, frozenset({("total",)}), 5)
+    assert suppress_table([[], []], 5) == SuppressedTable(
+        [[], []], [None, None], [], None, frozenset({("row", 0), ("row", 1), ("total",)}), 5
+    )
     assert suppress_table([[], []], 0) == SuppressedTable([[], []], [0, 0], [], 0)
     assert suppress_counts([], 5) == ([], None)
 
@@ -157,11 +229,61 @@ def test_suppressed_counts_show_as_under_the_threshold():
     assert shown(17, 5) == "17"
     assert shown(0, 0) == "0"
     assert shown(None, 5) == "<5"
+    assert shown(None, 5, primary=False) == "×"
+
+
+def test_a_table_labels_its_primary_and_complementary_suppressions_apart():
+    table = suppress_table([[3, 10, 12], [8, 9, 20]], 5)
+    assert table.primary == {("cell", 0, 0)}
+    assert table.labels() == ([["<5", "×", "12"], ["×", "×", "20"]], ["25", "37"], ["11", "19", "32"], "62")
+    assert table.label(("cell", 1, 2)) == "20" and table.label(("cell", 0, 0)) == "<5"
+    assert table.value(("column", 1)) == 19
+
+
+def test_a_table_built_from_its_parts_labels_every_suppression_as_a_complement():
+    table = SuppressedTable(cells=[[None, 10], [8, 9]], row_totals=[13, 17], column_totals=[11, 19], total=30)
+    assert table.label(("cell", 0, 0)) == "×" and table.label(("total",)) == "30"
+
+
+def test_recoverable_uses_the_bounds_the_labels_give():
+    # Row 0 leaves 8 for two counts under 5; subtraction alone cannot split it.
+    small = frozenset({("cell", 0, 0), ("cell", 0, 1)})
+    table = SuppressedTable([[None, None, 5], [None, None, 20]], [13, None], [None, None, 25], None, small, 5)
+    assert recoverable(table) == {("cell", 0, 0), ("cell", 0, 1)}
+    # As complements both are at least 5, and together at most 8: impossible to pin, and nothing is.
+    assert recoverable(SuppressedTable(table.cells, table.row_totals, table.column_totals, None, threshold=5)) == set()
+
+
+def test_recoverable_pins_counts_that_must_be_zero():
+    # Without labels every hidden count is still at least 0: a line with nothing left pins them all.
+    table = SuppressedTable(cells=[[None, None], [8, 9]], row_totals=[0, 17], column_totals=[None, None], total=None)
+    assert recoverable(table) == {("cell", 0, 0), ("cell", 0, 1), ("column", 0), ("column", 1), ("total",)}
+
+
+def test_a_pinned_count_gives_away_the_counts_it_shares_a_line_with():
+    # Row 0 leaves 8 for two counts under 5, so both are 4; then column 0 gives 1 and row 1 gives 7.
+    table = SuppressedTable(
+        cells=[[None, None, 20], [None, None, 30]],
+        row_totals=[28, 38],
+        column_totals=[5, 11, 50],
+        total=66,
+        primary=frozenset({("cell", 0, 0), ("cell", 0, 1), ("cell", 1, 0)}),
+        threshold=5,
+    )
+    assert recoverable(table) == {("cell", 0, 0), ("cell", 0, 1), ("cell", 1, 0), ("cell", 1, 1)}
+    assert suppress_table([[4, 4, 20], [1, 7, 30]], 5).labels() == (
+        [["<5", "<5", "×"], ["<5", "×", "×"]],
+        ["28", "38"],
+        ["5", "11", "50"],
+        "66",
+    )
+    assert recoverable(suppress_table([[4, 4, 20], [1, 7, 30]], 5)) == set()
 
 
 @fast
-@given(tables(min_size=0), st.data())
+@given(tables(min_size=0, least=1), st.data())
 def test_recoverable_agrees_with_the_bridges_of_the_suppressed_entries(cells, data):
+    # With every count above its bounds, the bounds pin nothing: only subtraction can.
     table = full(cells)
     hidden = {key for key, _ in published(table) if data.draw(st.booleans(), label=str(key))}
     table = SuppressedTable(
@@ -174,13 +296,30 @@ def test_recoverable_agrees_with_the_bridges_of_the_suppressed_entries(cells, da
 
 
 @fast
+@given(tables(min_size=0), st.data())
+def test_recoverable_finds_at_least_the_bridges(cells, data):
+    table = full(cells)
+    hidden = {key for key, _ in published(table) if data.draw(st.booleans(), label=str(key))}
+    table = SuppressedTable(
+        cells=[[None if ("cell", r, c) in hidden else v for c, v in enumerate(row)] for r, row in enumerate(cells)],
+        row_totals=[None if ("row", r) in hidden else v for r, v in enumerate(table.row_totals)],
+        column_totals=[None if ("column", c) in hidden else v for c, v in enumerate(table.column_totals)],
+        total=None if ("total",) in hidden else table.total,
+    )
+    assert recoverable(table) >= bridges(table)
+
+
+@fast
 @given(tables(), st.integers(0, 6))
 def test_nothing_suppressed_can_be_recovered(cells, threshold):
     table = suppress_table(cells, threshold)
-    assert recoverable(table) == set()
+    assert recoverable(table) <= recoverable(everything_hidden(cells, threshold, False))
+    assert table.primary == {key for key, value in published(full(cells)) if value < threshold}
     for (key, value), (_, original) in zip(published(table), published(full(cells)), strict=True):
         assert value is None or value == original, key
         assert original >= threshold or value is None, key
+        hidden = f"<{threshold}" if original < threshold else "×"  # a complement is never a small count
+        assert table.label(key) == (hidden if value is None else str(value)), key
 
 
 @fast
@@ -188,7 +327,7 @@ def test_nothing_suppressed_can_be_recovered(cells, threshold):
 def test_a_kept_total_is_always_shown_and_nothing_suppressed_can_be_recovered(cells, threshold):
     table = suppress_table(cells, threshold, keep_total=True)
     assert table.total == sum(map(sum, cells))
-    assert recoverable(table) == set()
+    assert recoverable(table) <= recoverable(everything_hidden(cells, threshold, True))
     for (key, value), (_, original) in zip(published(table)[:-1], published(full(cells))[:-1], strict=True):
         assert value is None or value == original, key
         assert original >= threshold or value is None, key
@@ -199,18 +338,21 @@ def test_a_kept_total_is_always_shown_and_nothing_suppressed_can_be_recovered(ce
        st.integers(0, 6), st.booleans())  # fmt: skip
 def test_no_table_gives_away_more_than_its_layout_does(cells, threshold, keep_total):
     table = suppress_table(cells, threshold, keep_total=keep_total)
-    assert recoverable(table) <= recoverable(everything_hidden(table, keep_total))
+    assert recoverable(table) <= recoverable(everything_hidden(cells, threshold, keep_total))
     if keep_total:
         assert table.total == sum(map(sum, cells))
 
 
 @fast
 @given(st.lists(st.integers(0, 30), max_size=8), st.integers(0, 6), st.booleans())
-def test_counts_never_leave_a_lone_suppressed_count(counts, threshold, keep_total):
+def test_counts_never_leave_a_count_to_be_worked_out(counts, threshold, keep_total):
     shown_counts, total = suppress_counts(counts, threshold, keep_total=keep_total)
-    hidden = shown_counts.count(None) + (total is None)
-    hideable = len(counts) + (not keep_total)
-    assert hidden != 1 or hideable == 1  # a lone entry that can be hidden at all is given away by the layout
+    labels, total_label = suppress_counts_labelled(counts, threshold, keep_total=keep_total)
+    primary = {i for i, label in enumerate([*labels, total_label]) if label.startswith("<")}
+    kept = {len(counts)} if keep_total else set()
+    assert primary == {i for i, v in enumerate([*counts, sum(counts)]) if v < threshold} - kept
+    layout = pinned_counts([None] * len(counts), sum(counts) if keep_total else None, primary, threshold)
+    assert pinned_counts(shown_counts, total, primary, threshold) <= layout
     assert all(v is None or v == c for v, c in zip(shown_counts, counts, strict=True))
     assert all(v is None for v, c in zip(shown_counts, counts, strict=True) if c < threshold)
     assert total is None or total == sum(counts)

@@ -39,8 +39,10 @@ def _saved(form, hearing, save) -> bool:
     try:
         save(_data(form))
     except service.ConsultationError as error:
-        target = form[error.field] if error.field else form.place
-        target.errors = [*target.errors, error.message]
+        if error.field is None:
+            flash(str(error.message), "error")
+        else:
+            form[error.field].errors = [*form[error.field].errors, error.message]
         return False
     return True
 

@@ -52,13 +52,26 @@ def _apply(consultation: Consultation, data: dict) -> None:
     """Copy validated values onto the consultation; priorities that became proposals are kept."""
     consultation.held_on, consultation.place, consultation.kind = data["held_on"], data["place"], data["kind"]
     consultation.notes = (data.get("notes") or "").strip()
-    consultation.counts = [ConsultationCount(gender=g, age_band_id=b, count=n) for (g, b), n in data["counts"].items()]
+    _set_counts(consultation, data["counts"])
     kept = [p for p in consultation.priorities if p.proposal_id is not None]
     texts = {p.text for p in kept}
     fresh = [ConsultationPriority(text=t) for t in data["priorities"] if t not in texts]
     consultation.priorities = kept + fresh
     for position, priority in enumerate(consultation.priorities):
         priority.position = position
+
+
+def _set_counts(consultation: Consultation, counts: dict) -> None:
+    """Update the head counts in place (replacing rows would insert before deleting and hit the unique key)."""
+    existing = {(c.gender, c.age_band_id): c for c in consultation.counts}
+    for key, row in existing.items():
+        if key not in counts:
+            consultation.counts.remove(row)
+    for (gender, band), n in counts.items():
+        if (gender, band) in existing:
+            existing[gender, band].count = n
+        else:
+            consultation.counts.append(ConsultationCount(gender=gender, age_band_id=band, count=n))
 
 
 def create(hearing: Hearing, data: dict, user) -> Consultation:

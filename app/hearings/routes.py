@@ -12,6 +12,7 @@ from app.hearings import bp, outputs, service
 from app.hearings.forms import DocumentForm, ReasonForm, hearing_form
 from app.hearings.models import Hearing, HearingDocument, IllegalTransition
 from app.municipalities.forms import DeleteForm
+from app.publication.service import requirement_checks
 
 
 def _form_for(municipality, **kwargs):
@@ -98,6 +99,7 @@ def _render_dashboard(hearing, status=200, missing=(), reason_form=None, documen
         hearing=hearing,
         municipality=hearing.municipality,
         checks=service.checks_for_hearing(hearing),
+        requirements=requirement_checks(hearing),
         missing=set(missing),
         reason_form=reason_form or ReasonForm(),
         document_form=document_form or DocumentForm(),

@@ -33,7 +33,7 @@ class ProposalError(Exception):
 def submit(hearing: Hearing, data: dict, *, source: str = "online", participant: Participant | None = None,
            organisation: Organisation | None = None, user=None, photo=None) -> Proposal:
     """Record a proposal; the proposer's gender and age band come from the ticket when there is one."""
-    if hearing.state in ("draft", "cancelled"):
+    if hearing.state in ("draft", "cancelled", "published"):
         raise ProposalError(_l("This hearing does not take proposals."))
     municipality = hearing.municipality
     if data["category"] not in municipality.category_list + municipality.excluded_category_list:

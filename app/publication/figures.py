@@ -19,13 +19,22 @@ class AttendanceFigures:
     genders: list[str]
     bands: list[tuple[int | None, str]]  # (age band id or None for "not recorded", label)
     table: suppression.SuppressedTable
-    settlements: list[tuple[str, int | None]]
+    settlements: list[tuple[str, str]]  # (name, label: the count, "<5" or "×")
+    settlement_total: str
     threshold: int
     attendance: Attendance  # the raw counts: for the clerk's own pages only, never for public ones
 
-    def shown(self, value: int | None) -> str:
-        """A published figure as text: the count, or "<5"."""
-        return suppression.shown(value, self.threshold)
+    def label(self, key: tuple) -> str:
+        """A published entry as text: the count, "<5" (small) or "×" (hidden so that small ones stay hidden).
+
+        Keys: ("cell", band row, gender column), ("row", band row), ("column", gender column), ("total",).
+        """
+        return self.table.label(key)
+
+    @property
+    def women(self) -> str:
+        """The published number of women (a column total of the table)."""
+        return self.label(("column", self.genders.index("female")))
 
 
 def attendance_figures(hearing: Hearing, attendance: Attendance | None = None) -> AttendanceFigures:
@@ -44,7 +53,8 @@ def attendance_figures(hearing: Hearing, attendance: Attendance | None = None) -
     threshold = municipality.small_cell_threshold
     table = suppression.suppress_table(rows, threshold, keep_total=True)
     names = {s.id: s.name for s in municipality.settlements}
-    values, _ = suppression.suppress_counts([n for _, n in attendance.by_settlement], threshold, keep_total=True)
-    settlements = [(names.get(key, str(NOT_RECORDED)), value)
-                   for (key, _), value in zip(attendance.by_settlement, values, strict=True)]  # fmt: skip
-    return AttendanceFigures(genders, bands, table, settlements, threshold, attendance)
+    labels, total = suppression.suppress_counts_labelled([n for _, n in attendance.by_settlement], threshold,
+                                                         keep_total=True)  # fmt: skip
+    settlements = [(names.get(key, str(NOT_RECORDED)), label)
+                   for (key, _), label in zip(attendance.by_settlement, labels, strict=True)]  # fmt: skip
+    return AttendanceFigures(genders, bands, table, settlements, total, threshold, attendance)
