@@ -177,7 +177,7 @@ def test_the_protocol_of_a_ballot_vote_shows_scores_and_suppressed_support_by_ge
     with app.test_request_context():
         [entry] = built(hearing).proposals
     assert entry.result == "Funded by the vote" and entry.summary == "Score 9"
-    assert entry.votes.rows == [["Supporters", "<5", "<5", "9"]]  # 7 women would give away the 2 men
+    assert entry.votes.rows == [["Supporters", "×", "<5", "9"]]  # 7 women would give away the 2 men
 
 
 def test_corrections_after_publication_are_in_the_protocol(app, closed):

@@ -140,7 +140,8 @@ def build(hearing: Hearing) -> Protocol:
         chair=hearing.chair, secretary=hearing.secretary,
         checked_in=figures.attendance.total,
         attendance=_attendance_table(figures), settlements=_settlement_table(municipality, figures),
-        threshold_note=_("Figures under %(n)d are shown as “<%(n)d” to protect privacy.", n=figures.threshold),
+        threshold_note=_("Figures under %(n)d are shown as “<%(n)d”, and “×” marks a figure hidden so that they cannot "
+                         "be worked out.", n=figures.threshold),
         agenda=[item.text for item in hearing.agenda], presentations=hearing.presentations,
         questions=entries, rule=rule, proposals=proposals, checks=_checks(hearing),
         corrections=_corrections(hearing, numbers),
@@ -150,19 +151,18 @@ def build(hearing: Hearing) -> Protocol:
 
 def _attendance_table(figures) -> Table:
     """Checked-in participants by age band (rows) and gender (columns), small cells suppressed."""
-    shown, table = figures.shown, figures.table
+    cells, row_totals, column_totals, total = figures.table.labels()
     head = [_("Age"), *[str(GENDER_GROUPS[g]) for g in figures.genders], _("All")]
-    rows = [[label, *[shown(v) for v in cells], shown(total)]
-            for (_band, label), cells, total in zip(figures.bands, table.cells, table.row_totals, strict=True)]
-    foot = [_("All"), *[shown(v) for v in table.column_totals], shown(table.total)]
-    return Table(head, rows, foot)  # fmt: skip
+    rows = [[label, *row, row_total] for (_band, label), row, row_total in zip(figures.bands, cells, row_totals,
+                                                                                strict=True)]  # fmt: skip
+    return Table(head, rows, [_("All"), *column_totals, total])
 
 
 def _settlement_table(municipality, figures) -> Table:
     """Checked-in participants by village or mahalla, small cells suppressed."""
-    rows = [[name, figures.shown(value)] for name, value in figures.settlements]
+    rows = [[name, label] for name, label in figures.settlements]
     return Table([str(SETTLEMENT_LABELS[municipality.settlement_kind]), _("Checked in")], rows,
-                 [_("All"), figures.shown(figures.table.total)])  # fmt: skip
+                 [_("All"), figures.settlement_total])  # fmt: skip
 
 
 def _question_entry(number: int, question: Question) -> QuestionEntry:
@@ -194,9 +194,8 @@ def _hands(hearing: Hearing) -> dict[str, dict[str, tuple[int, int, int]]]:
 
 def _vote_row(label: str, counts: list[int], threshold: int) -> tuple[list[str], int]:
     """One row of a vote table: the label, each gender's figure (suppressed) and the total (kept)."""
-    values, total = suppression.suppress_counts(counts, threshold, keep_total=True)
-    total = sum(counts) if total is None else total
-    return [label, *[suppression.shown(v, threshold) for v in values], str(total)], total
+    shown, _total = suppression.suppress_counts_labelled(counts, threshold, keep_total=True)
+    return [label, *shown, str(sum(counts))], sum(counts)
 
 
 def _hand_votes(genders, hands, threshold) -> tuple[Table, str]:
@@ -298,4 +297,3 @@ def _corrections(hearing: Hearing, numbers: dict[int, int]) -> list[CorrectionEn
                         _subject(c.subject, numbers), c.before, c.after, c.reason)
         for c in publication.corrections(hearing)
     ]  # fmt: skip
-
