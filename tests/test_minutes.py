@@ -276,6 +276,10 @@ def test_a_signed_scan_is_attached_and_served_publicly(client, closed):
     assert link in page and "Signed minutes (scan)" in page
     with client.get(link) as served:
         assert served.status_code == 200 and served.data == PNG
+    closed.hearing.publish(closed.hearing.ends_at)
+    db.session.commit()
+    public = text_of(client.get(f"/h/{closed.hearing.public_code}/minutes"))
+    assert link in public and f"/documents/{documents[1].id}" not in public  # the sheet carries names
 
 
 def test_a_signed_scan_of_the_wrong_type_or_kind_is_refused(client, closed):

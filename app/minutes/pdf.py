@@ -48,9 +48,9 @@ class MinutesPDF(FPDF):
         self.set_text_color(0)
 
     # -- building blocks ---------------------------------------------------------------------------
-    def heading(self, text: str) -> None:
-        """A section heading, kept with at least a few lines of what follows."""
-        if self.will_page_break(24):
+    def heading(self, text: str, keep: float = 24) -> None:
+        """A section heading, kept with at least `keep` mm of what follows."""
+        if self.will_page_break(keep):
             self.add_page()
         self.ln(3)
         self.set_font(FAMILY, "B", 12)
@@ -102,6 +102,7 @@ def render(minutes: Protocol) -> bytes:
 
 
 def _title(pdf: MinutesPDF, m: Protocol) -> None:
+    """The municipality, the hearing, when and where, chair and secretary."""
     pdf.para(m.municipality + (f", {m.region}" if m.region else ""), size=10)
     pdf.ln(2)
     pdf.para(_("Minutes"), bold=True, size=16)
@@ -115,6 +116,7 @@ def _title(pdf: MinutesPDF, m: Protocol) -> None:
 
 
 def _attendance(pdf: MinutesPDF, m: Protocol) -> None:
+    """The checked-in count and the suppressed attendance tables."""
     pdf.heading(_("Attendance"))
     pdf.fact(_("Checked in"), str(m.checked_in))
     pdf.grid(m.attendance, first_width=1.3)
@@ -123,6 +125,7 @@ def _attendance(pdf: MinutesPDF, m: Protocol) -> None:
 
 
 def _session(pdf: MinutesPDF, m: Protocol) -> None:
+    """Agenda, presentations, and the questions with their answers."""
     pdf.heading(_("Agenda"))
     for number, item in enumerate(m.agenda, start=1):
         pdf.para(f"{number}. {item}")
@@ -142,7 +145,8 @@ def _session(pdf: MinutesPDF, m: Protocol) -> None:
 
 
 def _proposals(pdf: MinutesPDF, m: Protocol) -> None:
-    pdf.heading(_("Proposals, votes and decisions"))
+    """Every proposal with its decision and its vote table."""
+    pdf.heading(_("Proposals, votes and decisions"), keep=70 if m.proposals else 24)
     if m.rule:
         pdf.fact(_("Rule"), m.rule)
     for p in m.proposals:
@@ -161,6 +165,7 @@ def _proposals(pdf: MinutesPDF, m: Protocol) -> None:
 
 
 def _checklist(pdf: MinutesPDF, m: Protocol) -> None:
+    """The requirement checklist with justifications, then the corrections after publication."""
     pdf.heading(_("Gender-responsive requirements"))
     for check in m.checks:
         pdf.para(f"{check.name}: {check.status}", bold=True, size=9.5)

@@ -166,6 +166,7 @@ def _settlement_table(municipality, figures) -> Table:
 
 
 def _question_entry(number: int, question: Question) -> QuestionEntry:
+    """A logged question with its asker described as gender and age band."""
     asker = str(PERSON_GENDER.get(question.asker_gender, question.asker_gender))
     if question.asker_age_band is not None:
         asker = f"{asker}, {question.asker_age_band.label}"
@@ -176,6 +177,7 @@ def _question_entry(number: int, question: Question) -> QuestionEntry:
 
 
 def _proposer(proposal) -> str:
+    """Who proposed: the organisation's kind and name, else an individual."""
     organisation = proposal.organisation
     if organisation is None:
         return _("Individual")
@@ -199,6 +201,7 @@ def _vote_row(label: str, counts: list[int], threshold: int) -> tuple[list[str],
 
 
 def _hand_votes(genders, hands, threshold) -> tuple[Table, str]:
+    """The show of hands on one proposal: for, against and abstain by gender, and in words."""
     head = ["", *[str(GENDER_GROUPS[g]) for g in genders], _("All")]
     rows, totals = [], []
     for column, label in enumerate(HAND_COLUMNS.values()):
@@ -210,6 +213,7 @@ def _hand_votes(genders, hands, threshold) -> tuple[Table, str]:
 
 
 def _ballot_votes(genders, support: dict, score: int, threshold: int) -> tuple[Table, str]:
+    """The ballots naming one proposal, by gender, and its score in words."""
     head = ["", *[str(GENDER_GROUPS[g]) for g in genders], _("All")]
     row, _total = _vote_row(_("Supporters"), [int(support.get(g, 0)) for g in genders], threshold)
     return Table(head, [row]), _("Score %(score)d", score=score)
@@ -278,6 +282,7 @@ def _checks(hearing: Hearing) -> list[CheckEntry]:
 
 
 def _subject(subject: str, numbers: dict[int, int]) -> str:
+    """What a correction changed, in words (questions by their number in the minutes)."""
     names = {"chair": _("Chair"), "secretary": _("Secretary"), "presentations": _("Presentations")}
     if subject in names:
         return names[subject]
@@ -291,6 +296,7 @@ def _subject(subject: str, numbers: dict[int, int]) -> str:
 
 
 def _corrections(hearing: Hearing, numbers: dict[int, int]) -> list[CorrectionEntry]:
+    """The corrections after publication, oldest first, dated in the municipality's calendar."""
     tz, locale = hearing.municipality.timezone, str(get_locale())
     return [
         CorrectionEntry(format_date(utc_to_local(c.at, tz).date(), "medium", locale=locale),

@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from app.auth.access import hearing_for
 from app.auth.models import CAN_EDIT, CAN_VIEW
+from app.hearings.models import SIGNED_KINDS
 from app.hearings.public import public_hearing
 from app.minutes import bp, pdf, protocol, service
 from app.minutes.forms import SignedForm
@@ -23,6 +24,7 @@ def _language() -> str:
 
 
 def _clerk_hearing(hearing_id, allowed=CAN_VIEW):
+    """The hearing for a clerk's minutes page: not found before the session opens."""
     hearing = hearing_for(hearing_id, allowed)
     if hearing.state not in HAS_MINUTES:
         abort(404)
@@ -30,24 +32,26 @@ def _clerk_hearing(hearing_id, allowed=CAN_VIEW):
 
 
 def _published(code):
+    """The hearing for the public minutes: not found until it is published."""
     hearing = public_hearing(code)
     if not hearing.is_published:
         abort(404)
     return hearing
 
 
-def _page(template, hearing, lang, status=200, signed_form=None):
+def _page(template, hearing, lang, status=200, signed_form=None, signed_kinds=SIGNED_KINDS):
     """The minutes page rendered entirely in `lang`."""
     with force_locale(lang):
         body = render_template(
             template, hearing=hearing, municipality=hearing.municipality, minutes=protocol.build(hearing), lang=lang,
-            signed=service.signed_documents(hearing), signed_form=signed_form or SignedForm(formdata=None),
-            can_edit=g.get("role") in CAN_EDIT,
+            signed=service.signed_documents(hearing, signed_kinds),
+            signed_form=signed_form or SignedForm(formdata=None), can_edit=g.get("role") in CAN_EDIT,
         )  # fmt: skip
     return body, status
 
 
 def _pdf_response(hearing, lang):
+    """The minutes in `lang` as an inline PDF named minutes-<code>-<lang>.pdf."""
     with force_locale(lang):
         body = pdf.render(protocol.build(hearing))
     filename = f"minutes-{hearing.public_code}-{lang}.pdf"
@@ -72,7 +76,7 @@ def pdf_file(hearing_id):
 @bp.route("/h/<code>/minutes")
 def public_view(code):
     """The published minutes as a printable page."""
-    return _page("minutes/public.html", _published(code), _language())
+    return _page("minutes/public.html", _published(code), _language(), signed_kinds=service.PUBLIC_SIGNED_KINDS)
 
 
 @bp.route("/h/<code>/minutes.pdf")

@@ -29,6 +29,7 @@ def answer_form(question: Question, formdata=None) -> AnswerForm:
 
 
 def _context(hearing, form=None, answering=None, problem=None) -> dict:
+    """Everything the question page shows; `answering` is a question whose answer form was refused."""
     logged = service.questions(hearing)
     forms = {q.id: answer_form(q) for q in logged}
     if answering is not None:

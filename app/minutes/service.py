@@ -51,6 +51,7 @@ def refusal(hearing: Hearing):
 
 
 def _require_recording(hearing: Hearing) -> None:
+    """Refuse a change to the minutes when the hearing's state does not allow it."""
     message = refusal(hearing)
     if message is not None:
         raise MinutesError(message)
@@ -70,6 +71,7 @@ def voice(logged: list[Question]) -> Check:
 
 
 def _snapshot(question: Question) -> dict:
+    """The fields of a question the audit log records."""
     return {"text": question.text, "asker_gender": question.asker_gender,
             "asker_age_band_id": question.asker_age_band_id, "answered_by": question.answered_by,
             "answer": question.answer}  # fmt: skip
@@ -115,9 +117,13 @@ def save_minutes(hearing: Hearing, values: dict[str, str], user) -> None:
     db.session.commit()
 
 
-def signed_documents(hearing: Hearing) -> list[HearingDocument]:
-    """The scans of the signed protocol and attendance sheet, oldest first."""
-    return [document for document in hearing.documents if document.kind in SIGNED_KINDS]
+# The signed attendance sheet carries names and signatures: the public minutes link only the signed protocol.
+PUBLIC_SIGNED_KINDS = ("signed_minutes",)
+
+
+def signed_documents(hearing: Hearing, kinds=SIGNED_KINDS) -> list[HearingDocument]:
+    """The scans of the signed protocol and attendance sheet (or of `kinds`), oldest first."""
+    return [document for document in hearing.documents if document.kind in kinds]
 
 
 def upload_signed(hearing: Hearing, kind: str, upload) -> HearingDocument:
