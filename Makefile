@@ -30,6 +30,10 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; fi; \
 	fi
+	@if [ ! -x /usr/bin/pdftoppm ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils; \
+	  else echo "The PDF test renders pages with pdftoppm: sudo apt-get install -y poppler-utils"; exit 1; fi; \
+	fi
 
 run: translate-compile
 	$(BIN)/flask db upgrade

@@ -108,6 +108,15 @@ ROUTES = {
     "publication.prepare": VIEW,
     "publication.publish": CLERK,
     "publication.corrections": VIEW,  # correcting needs clerk or admin
+    "minutes.questions": VIEW,
+    "minutes.add_question": CLERK,
+    "minutes.answer_question": CLERK,
+    "minutes.edit": CLERK,
+    "minutes.view": VIEW,
+    "minutes.pdf": VIEW,
+    "minutes.upload_signed": CLERK,
+    "minutes.public_view": PUBLIC,  # 404 until published
+    "minutes.public_pdf": PUBLIC,
     "municipalities.settings": ADMIN,
     "municipalities.age_bands": ADMIN,
     "municipalities.settlements": ADMIN,
@@ -140,7 +149,7 @@ def url_for_rule(rule, world):
         "settlement_id": world["kumbel"].settlements[0].id, "membership_id": 1, "document_id": 1,
         "action": "cancel", "filename": "css/app.css", "token": "x" * 32, "checkin_id": 1,
         "proposal_id": world["proposal"].id, "event_id": 1, "organisation_id": world["organisation"].id,
-        "consultation_id": 1, "priority_id": 1,
+        "consultation_id": 1, "priority_id": 1, "question_id": 1,
     }  # fmt: skip
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
 
