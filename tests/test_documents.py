@@ -102,3 +102,26 @@ def test_documents_of_a_draft_hearing_are_not_public(client, make):
     kumbel = make.municipality()
     hearing = make.hearing(kumbel, state="draft")
     assert client.get(f"/h/{hearing.public_code}/documents/1").status_code == 404
+
+
+def test_signed_scans_are_public_only_as_the_published_minutes(client, make):
+    from app.timeutil import utcnow
+
+    kumbel = make.municipality()
+    make.user("aigul", kumbel, "clerk")
+    hearing = make.hearing(kumbel, state="closed")
+    docs = {}
+    for kind in ("signed_minutes", "signed_attendance"):
+        doc = HearingDocument(hearing_id=hearing.id, kind=kind, original_name=f"{kind}.png",
+                              stored_name=f"{kind}-x.png", content_type="image/png", size=4)  # fmt: skip
+        db.session.add(doc)
+        docs[kind] = doc
+    db.session.commit()
+    code = hearing.public_code
+    assert client.get(f"/h/{code}/documents/{docs['signed_minutes'].id}").status_code == 404
+    hearing.publish(utcnow())
+    db.session.commit()
+    assert not docs["signed_attendance"].is_public and docs["signed_minutes"].is_public
+    assert client.get(f"/h/{code}/documents/{docs['signed_attendance'].id}").status_code == 404
+    page = client.get(f"/h/{code}").get_data(as_text=True)
+    assert "signed_attendance.png" not in page and "signed_minutes.png" in page

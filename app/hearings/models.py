@@ -231,6 +231,14 @@ class HearingDocument(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     hearing: Mapped[Hearing] = relationship(back_populates="documents")
 
+    @property
+    def is_public(self) -> bool:
+        """Anyone may download it: not the signed attendance sheet (names, signatures), and the signed
+        minutes only once the hearing is published."""
+        if self.kind == "signed_attendance":
+            return False
+        return self.kind != "signed_minutes" or self.hearing.is_published
+
 
 class Justification(db.Model):
     """A written reason for going ahead although a requirement is not met; published."""

@@ -2,6 +2,7 @@
 
 from flask import abort, g, render_template, send_file
 from flask_babel import force_locale, get_locale
+from flask_login import current_user
 from markupsafe import Markup
 
 from app.extensions import db
@@ -58,11 +59,18 @@ def calendar(code):
     }
 
 
+def _is_member(hearing: Hearing) -> bool:
+    """The logged-in user has a role in the hearing's municipality (and so may see its private documents)."""
+    return current_user.is_authenticated and current_user.role_in(hearing.municipality_id) is not None
+
+
 @bp.route("/h/<code>/documents/<int:document_id>")
 def document(code, document_id):
     """Download a document attached to a public hearing."""
     hearing = public_hearing(code)
     doc = db.first_or_404(db.select(HearingDocument).filter_by(id=document_id, hearing_id=hearing.id))
+    if not doc.is_public and not _is_member(hearing):
+        abort(404)
     is_pdf = doc.content_type == "application/pdf"
     response = send_file(service.document_path(doc), mimetype=doc.content_type,
                          download_name=doc.original_name, as_attachment=is_pdf)  # fmt: skip

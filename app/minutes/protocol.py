@@ -143,7 +143,7 @@ def build(hearing: Hearing) -> Protocol:
         threshold_note=_("Figures under %(n)d are shown as “<%(n)d”, and “×” marks a figure hidden so that they cannot "
                          "be worked out.", n=figures.threshold),
         agenda=[item.text for item in hearing.agenda], presentations=hearing.presentations,
-        questions=entries, rule=rule, proposals=proposals, checks=_checks(hearing),
+        questions=entries, rule=rule, proposals=proposals, checks=_checks(hearing, figures),
         corrections=_corrections(hearing, numbers),
         signatures=[(_("Chair"), hearing.chair), (_("Secretary"), hearing.secretary)],
     )  # fmt: skip
@@ -266,18 +266,21 @@ def _plain(markup) -> str:
     return Markup(str(markup)).striptags()
 
 
-def _checks(hearing: Hearing) -> list[CheckEntry]:
-    """The requirement checklist phrased by the shared check macros, with the written justifications."""
-    check_text = get_template_attribute("_macros/checks.html", "check_text")
+def _checks(hearing: Hearing, figures) -> list[CheckEntry]:
+    """The requirement checklist as the public sees it (no figure the tables hide), with the justifications."""
+    from app.publication.results import public_checks
+
+    check_text = get_template_attribute("publication/public/_macros.html", "public_check_text")
     status_label = get_template_attribute("_macros/checks.html", "status_label")
     requirement_name = get_template_attribute("_macros/checks.html", "requirement_name")
     reasons: dict[str, list[str]] = {}
     for justification in hearing.justifications:
         reasons.setdefault(justification.requirement, []).append(justification.text)
     return [
-        CheckEntry(_plain(requirement_name(check.id)), _plain(check_text(check)), _plain(status_label(check)),
-                   "\n".join(reasons.get(check.id, [])))
-        for check in publication.requirement_checks(hearing)
+        CheckEntry(_plain(requirement_name(check.id)),
+                   _plain(check_text(check, figures.threshold, figures.women, hearing.currency)),
+                   _plain(status_label(check)), "\n".join(reasons.get(check.id, [])))
+        for check in public_checks(hearing, figures, hearing.municipality.genders)
     ]  # fmt: skip
 
 

@@ -124,7 +124,7 @@ def _proposal_results(hearing: Hearing, outcome: Outcome | None, genders: list[s
     return rows
 
 
-def _public_checks(hearing: Hearing, figures: AttendanceFigures, genders: list[str]) -> list[Check]:
+def public_checks(hearing: Hearing, figures: AttendanceFigures, genders: list[str]) -> list[Check]:
     """The requirement checks with every figure the published tables hide hidden too."""
     table = figures.table
     women_shown = table.column_totals[genders.index("female")] is not None
@@ -152,11 +152,11 @@ def public_results(hearing: Hearing) -> Results:
     justifications: dict[str, dict[str, str]] = {}
     for justification in hearing.justifications:
         justifications.setdefault(justification.requirement, {})[justification.stage] = justification.text
-    documents = [doc for doc in hearing.documents if doc.kind in SIGNED_KINDS]
+    documents = [doc for doc in hearing.documents if doc.kind in SIGNED_KINDS and doc.is_public]
     return Results(
         hearing=hearing, genders=genders, figures=figures, outcome=outcome,
         proposals=_proposal_results(hearing, outcome, genders, threshold), voters=voters,
-        checks=_public_checks(hearing, figures, genders), justifications=justifications,
+        checks=public_checks(hearing, figures, genders), justifications=justifications,
         corrections=service.corrections(hearing), documents=documents,
     )  # fmt: skip
 
