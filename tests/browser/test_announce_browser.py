@@ -42,10 +42,9 @@ def has_class(name):
 
 
 def expect_all_met(page):
-    """Every schedule check is listed and met."""
+    """Every schedule check is listed and met (the dashboard lists the later requirements too)."""
     for check in SCHEDULE_CHECKS:
         expect(page.locator(f"#checklist li[data-check={check}]")).to_have_class(has_class("met"))
-    expect(page.locator("#checklist li.check:not(.met)")).to_have_count(0)
 
 
 def test_clerk_creates_and_announces_a_hearing_in_kyrgyz(app, make, server, browser, artifacts):
