@@ -153,3 +153,15 @@ def test_the_dashboard_shows_the_whole_checklist_and_the_publish_action(client, 
     page = client.get(f"/manage/hearings/{closed['hearing'].id}").get_data(as_text=True)
     assert 'data-check="consultation"' in page and 'data-check="publish"' in page
     assert f"/manage/hearings/{closed['hearing'].id}/publish" in page
+
+
+def test_a_published_hearing_keeps_its_documents(client, published):
+    import io
+
+    hearing = published["hearing"]
+    pdf = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "budget.pdf")
+    response = post(client, f"/manage/hearings/{hearing.id}/documents", {"kind": "draft_budget", "file": pdf},
+                    content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 409
+    assert "its documents can no longer be changed" in response.get_data(as_text=True)
+    assert db.session.get(Hearing, hearing.id).documents == []

@@ -150,11 +150,19 @@ def change_state(hearing_id, action):
     return redirect(url_for(".dashboard", hearing_id=hearing.id))
 
 
+def _refuse_published(hearing):
+    """A published hearing's documents are part of its frozen record."""
+    flash(_("The hearing is published; its documents can no longer be changed."), "error")
+    return _render_dashboard(hearing, 409)
+
+
 @bp.route("/manage/hearings/<int:hearing_id>/documents", methods=["POST"])
 @login_required
 def upload_document(hearing_id):
     """Attach a PDF or image to the hearing."""
     hearing = hearing_for(hearing_id, CAN_EDIT)
+    if hearing.is_published:
+        return _refuse_published(hearing)
     form = DocumentForm()
     if form.validate_on_submit():
         try:
@@ -175,6 +183,8 @@ def delete_document(hearing_id, document_id):
     document = db.first_or_404(
         db.select(HearingDocument).filter_by(id=document_id, hearing_id=hearing.id)
     )
+    if hearing.is_published:
+        return _refuse_published(hearing)
     if DeleteForm().validate_on_submit():
         service.delete_document(hearing, document)
         flash(_("Document removed."), "success")

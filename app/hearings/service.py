@@ -26,7 +26,7 @@ class ServiceError(Exception):
 
 
 class JustificationNeeded(Exception):
-    """Announcing with unmet checks needs a written justification for each of `requirements`."""
+    """Announcing or publishing with unmet checks needs a written justification for each of `requirements`."""
 
     def __init__(self, requirements: list[str]):
         super().__init__(requirements)
@@ -175,13 +175,14 @@ def announce(hearing: Hearing, justifications: dict[str, str]) -> None:
     before = hearing.snapshot()
     hearing.announce(utcnow())
     for requirement in unmet:
-        _justify(hearing, "announce", requirement, justifications[requirement].strip())
+        justify(hearing, "announce", requirement, justifications[requirement].strip())
     record("hearing.announce", hearing, before, hearing.snapshot() | {"justified": unmet},
            hearing.municipality_id)  # fmt: skip
     db.session.commit()
 
 
-def _justify(hearing: Hearing, stage: str, requirement: str, text: str) -> None:
+def justify(hearing: Hearing, stage: str, requirement: str, text: str) -> None:
+    """Record (or replace) the written justification for an unmet requirement at `stage`."""
     existing = next(
         (j for j in hearing.justifications if j.stage == stage and j.requirement == requirement), None
     )

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from app.audit.service import record
 from app.consultations.models import Consultation
 from app.extensions import db
-from app.hearings.models import Hearing, Justification
-from app.hearings.service import schedule_settings
+from app.hearings.models import Hearing
+from app.hearings.service import JustificationNeeded, justify, schedule_settings
 from app.minutes.models import Question
 from app.proposals import overview
 from app.proposals.models import Proposal
@@ -34,14 +34,6 @@ class PublicationError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-class JustificationNeeded(Exception):
-    """Publishing with unmet requirements needs a written justification for each of `requirements`."""
-
-    def __init__(self, requirements: list[str]):
-        super().__init__(requirements)
-        self.requirements = requirements
 
 
 def requirement_settings(hearing: Hearing) -> rules.RequirementSettings:
@@ -107,13 +99,7 @@ def publish(hearing: Hearing, justifications: dict[str, str], user) -> None:
     before = hearing.snapshot()
     hearing.publish(utcnow())
     for requirement in unmet:
-        text = justifications[requirement].strip()
-        existing = next((j for j in hearing.justifications if j.stage == "publish" and j.requirement == requirement),
-                        None)  # fmt: skip
-        if existing is None:
-            hearing.justifications.append(Justification(stage="publish", requirement=requirement, text=text))
-        else:
-            existing.text = text
+        justify(hearing, "publish", requirement, justifications[requirement].strip())
     record("hearing.publish", hearing, before, hearing.snapshot() | {"justified": unmet},
            hearing.municipality_id, user)  # fmt: skip
     db.session.commit()
