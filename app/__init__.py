@@ -27,7 +27,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads"))
     _check_production_secret(app)
 
-    from app import database, errors, i18n
+    from app import database, errors, i18n, security
 
     db.init_app(app)
     database.configure_engine(app)
@@ -39,6 +39,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     _register_blueprints(app)
 
     from app import cli
@@ -63,7 +64,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _check_production_secret(app: Flask) -> None:
-    """Refuse to serve production with the development secret key."""
-    if not app.debug and not app.testing and app.config["SECRET_KEY"] == "dev-not-secret":
-        if os.environ.get("HEARINGS_ENV") == "production":
-            raise RuntimeError("Set SECRET_KEY in the environment or instance/config.py")
+    """Refuse to serve production with the development secret key, or with the debugger on."""
+    if app.config.get("HEARINGS_ENV") != "production" and os.environ.get("HEARINGS_ENV") != "production":
+        return
+    if app.config.get("SECRET_KEY") in (None, "", "dev-not-secret"):
+        raise RuntimeError("Set SECRET_KEY in the environment or instance/config.py")
+    if app.debug:
+        raise RuntimeError("FLASK_DEBUG must be off in production")

@@ -46,7 +46,7 @@ def login():
             form.username.errors.append(
                 _("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=blocked.minutes)
             )
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(blocked.minutes * 60)}
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))

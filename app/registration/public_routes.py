@@ -13,6 +13,7 @@ from app.registration import bp
 from app.registration.forms import registration_form
 from app.registration.models import Participant
 from app.registration.service import RegistrationError, register
+from app.security import configured, limiter
 
 
 def ticket_url(participant: Participant) -> str:
@@ -26,6 +27,7 @@ def spaced_code(code: str) -> str:
 
 
 @bp.route("/h/<code>/register", methods=["GET", "POST"], endpoint="register")
+@limiter.limit(configured("RATELIMIT_REGISTRATION"), methods=["POST"])  # per address
 def register_page(code):
     """Pre-register for a hearing without an account; success shows the ticket."""
     hearing = public_hearing(code)

@@ -16,6 +16,7 @@ from app.organisations.models import Organisation
 from app.registration.models import CheckIn, Participant
 from app.rules import breakdown
 from app.rules.codes import is_wellformed, new_code, normalize_code
+from app.security import check_ticket_guesses, count_ticket_miss
 from app.timeutil import utcnow
 
 CODE_ATTEMPTS = 20
@@ -139,6 +140,7 @@ def create_blank_tickets(hearing: Hearing, count: int) -> list[Participant]:
 
 def find_ticket(hearing: Hearing, text: str) -> Participant:
     """The participant for a scanned URL, a token or a typed short code, in this hearing."""
+    check_ticket_guesses()  # a clerk who typed too many unknown codes waits, whatever the code now
     text = (text or "").strip()[:300]
     if "/t/" in text:
         text = text.rsplit("/t/", 1)[1].split("?")[0].strip("/")
@@ -154,6 +156,7 @@ def find_ticket(hearing: Hearing, text: str) -> Participant:
             query.where(Participant.hearing_id == hearing.id, Participant.short_code == code)
         )
     if participant is None:
+        count_ticket_miss()
         raise RegistrationError(_l("No ticket with this code."), "code")
     if participant.hearing_id != hearing.id:
         raise RegistrationError(_l("This ticket is for another hearing."), "code")

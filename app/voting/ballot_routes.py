@@ -13,6 +13,7 @@ from app.forms import AppForm
 from app.hearings.models import Hearing
 from app.proposals.models import Proposal
 from app.registration.models import Participant
+from app.security import configured, limiter, ticket_key
 from app.voting import bp, service
 from app.voting.models import Ballot, VotingSetup
 
@@ -115,6 +116,7 @@ def _refusal(participant: Participant) -> str | None:
 
 
 @bp.route("/t/<token>/ballot", methods=["GET", "POST"])
+@limiter.limit(configured("RATELIMIT_BALLOT"), methods=["POST"], key_func=ticket_key)
 def ballot(token):
     """The ballot of the ticket's hearing while voting is open; sending it again replaces it."""
     participant = _ticket(token)

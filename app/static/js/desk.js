@@ -66,6 +66,8 @@
         preferredCamera: "environment",
         maxScansPerSecond: 8,
         highlightScanRegion: true,
+        // Our own box: the library's default one carries style attributes, which the CSP refuses.
+        overlay: document.querySelector(".camera-frame .scan-region"),
       });
       await scanner.start();
       byId("camera-toggle").textContent = message("msgStop");
