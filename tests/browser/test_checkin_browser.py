@@ -88,6 +88,18 @@ def write_y4m(path, text, frames=10):
     return frame
 
 
+def watch_console(page) -> list[str]:
+    """Collect the page's console messages and uncaught errors (the CSP reports each refusal there)."""
+    messages = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(str(error)))
+    return messages
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [text for text in messages if "Content Security Policy" in text]
+
+
 def test_clerk_scans_a_ticket_with_the_tablet_camera(app, make, server, browser, artifacts, tmp_path):
     municipality = make.municipality()
     make.user("clerk", municipality, "clerk")
@@ -104,6 +116,7 @@ def test_clerk_scans_a_ticket_with_the_tablet_camera(app, make, server, browser,
     try:
         context = camera_browser.new_context(viewport=TABLET, locale="en-US", permissions=["camera"])
         page = context.new_page()
+        console = watch_console(page)
         log_in(page, server, "clerk")
         open_desk(page, server, hearing_id)
         expect(page.locator("#desk-status [data-figure=total]")).to_have_text("0")
@@ -117,6 +130,7 @@ def test_clerk_scans_a_ticket_with_the_tablet_camera(app, make, server, browser,
             toggle.click()
             expect(toggle).to_have_text(in_english(app, "Stop camera"))
             expect(page.locator("#camera-video")).to_be_visible()
+            expect(page.locator(".camera-frame .scan-region")).to_be_visible()  # placed over the video by qr-scanner
             expect_checked_in(app, page, code, timeout=10_000)
         assert posted.value.status == 200
         expect(page.locator("#desk-status [data-figure=total]")).to_have_text("1")
@@ -131,6 +145,9 @@ def test_clerk_scans_a_ticket_with_the_tablet_camera(app, make, server, browser,
         toggle.click()
         expect(toggle).to_have_text(in_english(app, "Start camera"))
         expect(page.locator(".camera-frame")).to_be_hidden()
+        page.goto(ticket_url)  # the participant's ticket: an inline SVG QR code
+        expect(page.locator(".my-ticket-qr svg")).to_be_visible()
+        assert csp_violations(console) == []
         context.close()
     finally:
         camera_browser.close()
@@ -149,6 +166,7 @@ def test_walk_in_in_three_taps(app, make, server, browser, artifacts):
     context = browser.new_context(viewport=TABLET, locale="en-US", has_touch=True)
     try:
         page = context.new_page()
+        console = watch_console(page)
         log_in(page, server, "clerk")
         open_desk(page, server, hearing_id)
         total = page.locator("#desk-status [data-figure=total]")
@@ -171,6 +189,7 @@ def test_walk_in_in_three_taps(app, make, server, browser, artifacts):
         expect(page.locator("#recent-list li")).to_have_count(1)
         expect(walkin.locator("input:checked:not([name=settlement_id])")).to_have_count(0)  # ready for the next
         page.screenshot(path=artifacts / "checkin-2-walkin-checked-in.png", full_page=True)
+        assert csp_violations(console) == []  # htmx settles no style attribute (attributesToSettle)
     finally:
         context.close()
 
