@@ -51,6 +51,15 @@ class Config:
     RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION", "10 per minute;100 per hour")
     RATELIMIT_BALLOT = os.environ.get("RATELIMIT_BALLOT", "10 per minute")
     RATELIMIT_TICKET_MISSES = os.environ.get("RATELIMIT_TICKET_MISSES", "30 per 10 minutes;200 per day")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # printed on posters when set
+    # Outgoing e-mail (notifications to organisations and proposers), sent from the outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "hearings@localhost")
+    MAIL_TIMEOUT = 10
 
 
 class TestConfig(Config):
