@@ -8,13 +8,15 @@ from app.ops import bp
 from app.rules.audit_chain import EDITED, MOVED, ChainBreak
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     """A byte count as people read it."""
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+    if n < 1024:
+        return f"{int(n)} bytes"
+    for unit in ("KB", "MB", "GB"):
         n /= 1024
-    raise AssertionError("unreachable")
+        if n < 1024 or unit == "GB":
+            break
+    return f"{n:.1f} {unit}"
 
 
 def _describe(broken: ChainBreak) -> str:
