@@ -116,6 +116,22 @@ def _wait_for(condition, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
+def _crash_and_restart(server, url: str, port: int, log, counters: dict, run: dict):
+    """SIGKILL the master and its workers at once, wait until clients hit the dead port, start a new server."""
+    run["killed_at"] = time.time()
+    run["victims"] = crash.kill_group(server)
+    run["survivors"] = crash.live_members(server.pid)
+    run["before"] = {op: counters[op].value for op in ("checkin", "ballot", "errors")}
+    _wait_for(lambda: counters["errors"].value > run["before"]["errors"], 10, "clients to see the dead server")
+    time.sleep(0.5)  # clients keep knocking on a closed port for a while
+    run["restarted_at"] = time.time()
+    server = crash.start_server(url, port, log)
+    run["restarted"] = server
+    crash.wait_until_serving(server, port)
+    run["served_again"] = time.time()
+    return server
+
+
 def _run(url: str, world: dict, tmp_path) -> dict:
     """Serve, start the clients, SIGKILL the server group mid-run, restart it, let the clients go on, stop."""
     context = multiprocessing.get_context("fork")
@@ -133,16 +149,7 @@ def _run(url: str, world: dict, tmp_path) -> dict:
             client.start()
         reached = lambda goals: all(counters[op].value >= n for op, n in goals.items())  # noqa: E731
         _wait_for(lambda: reached(KILL_AFTER), 60, "acknowledgements before the kill")
-        run["killed_at"] = time.time()
-        run["victims"] = crash.kill_group(server)
-        run["survivors"] = crash.live_members(server.pid)
-        run["before"] = {op: counters[op].value for op in ("checkin", "ballot", "errors")}
-        _wait_for(lambda: counters["errors"].value > run["before"]["errors"], 10, "clients to see the dead server")
-        time.sleep(0.5)  # clients keep knocking on a closed port for a while
-        run["restarted_at"] = time.time()
-        server = crash.start_server(url, port, log)
-        crash.wait_until_serving(server, port)
-        run["served_again"] = time.time()
+        server = _crash_and_restart(server, url, port, log, counters, run)
         goals = {op: run["before"][op] + n for op, n in AFTER_RESTART.items()}
         _wait_for(lambda: reached(goals), 60, "acknowledgements after the restart")
         stop.set()
@@ -156,7 +163,7 @@ def _run(url: str, world: dict, tmp_path) -> dict:
                 client.kill()
                 client.join(5)
         # Stopped by a second SIGKILL, with no request in flight: gunicorn's own shutdowns sleep 3-4 s.
-        crash.kill_group(server)
+        crash.kill_group(run.get("restarted", server))
     run["stopped"] = time.time()
     run["log"] = crash.read_logs(tmp_path / f"client-{n}.jsonl" for n in range(CLIENTS))
     return run
