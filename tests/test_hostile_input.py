@@ -8,7 +8,7 @@ beyond 32 bits): on SQLite that shows a request that would crash on PostgreSQL.
 import re
 import traceback
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from app.extensions import db
 from app.registration.service import PersonDetails, register
 from tests.db_state import WriteWatch, storage_violations
-from tests.helpers import login
+from tests.helpers import PASSWORD, login, post
 from tests.hostile_world import build, pages
 from tests.html_forms import Form, forms_of
 
@@ -263,3 +263,14 @@ def test_saving_the_age_bands_as_shown_keeps_the_bands_participants_use(client, 
     response = client.post("/manage/kumbel/age-bands", data=removed)
     assert response.status_code == 422
     assert "cannot be removed" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example",
+                                    "//evil.example", "/\\evil.example", "https://evil.example"])
+def test_the_language_switch_and_login_never_redirect_to_another_site(client, make, target):
+    make.municipality()
+    make.user("kclerk")
+    response = post(client, "/language", {"lang": "en", "next": target})
+    assert response.location == "/"
+    response = post(client, f"/login?next={quote(target)}", {"username": "kclerk", "password": PASSWORD})
+    assert response.location == "/manage/"
