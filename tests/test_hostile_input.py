@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from app.extensions import db
 from app.registration.service import PersonDetails, register
 from tests.db_state import WriteWatch, storage_violations
-from tests.helpers import PASSWORD, login, post
+from tests.helpers import PASSWORD, csrf_token, login, post
 from tests.hostile_world import build, pages
 from tests.html_forms import Form, forms_of
 
@@ -274,3 +274,18 @@ def test_the_language_switch_and_login_never_redirect_to_another_site(client, ma
     assert response.location == "/"
     response = post(client, f"/login?next={quote(target)}", {"username": "kclerk", "password": PASSWORD})
     assert response.location == "/manage/"
+
+
+@pytest.mark.parametrize("who", [None, "kadmin"])
+def test_ids_in_addresses_too_large_for_the_database_are_not_found(app, client, make, who):
+    kumbel = make.municipality()
+    make.user("kadmin", kumbel, "admin")
+    if who:
+        login(client, who)
+    for rule in app.url_map.iter_rules():
+        if "int" not in str(rule.rule):
+            continue
+        url = re.sub(r"<int:[^>]+>", "9" * 20, re.sub(r"<(?!int:)[^>]+>", "kumbel", rule.rule))
+        for method in [m for m in ("GET", "POST") if m in rule.methods]:
+            response = client.open(url, method=method, data={"csrf_token": csrf_token(client)})
+            assert response.status_code in (404, 405), (method, url, response.status_code)
