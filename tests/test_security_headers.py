@@ -14,9 +14,10 @@ from app.extensions import db
 from app.hearings.models import HearingDocument
 from app.organisations.models import Organisation
 from app.registration import service as registration
+from app.registration.models import Participant
 from tests.helpers import csrf_token, login
 from tests.results_fixtures import ballot_hearing
-from tests.test_access import url_for_rule, world  # noqa: F401 (world is a fixture)
+from tests.world import build_world, url_for_rule
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -111,7 +112,10 @@ def scan_pages(app, client, values) -> int:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        url = url_for_rule(rule, values).replace("x" * 32, values.get("ticket_token", "x" * 32))
+        try:
+            url = url_for_rule(rule, values)
+        except KeyError:  # a record this world does not have
+            continue
         response = client.get(url)
         response.close()
         if response.status_code != 200 or not response.mimetype == "text/html":
@@ -122,15 +126,14 @@ def scan_pages(app, client, values) -> int:
     return checked
 
 
-def test_no_page_of_the_access_world_has_inline_script_or_handlers(app, client, world):  # noqa: F811
-    person = registration.register(world["hearing"], registration.PersonDetails(gender="female"))
-    values = {**world, "ticket_token": person.token}
-    anonymous = scan_pages(app, client, values)
+def test_no_page_of_the_access_world_has_inline_script_or_handlers(app, client, make):
+    kumbel = build_world(make)["kumbel"]
+    anonymous = scan_pages(app, client, kumbel.values())
     login(client, "kadmin")
-    admin = scan_pages(app, client, values)
+    admin = scan_pages(app, client, kumbel.values())
     login(client, "kclerk")
-    clerk = scan_pages(app, client, values)
-    assert anonymous >= 8 and admin >= 20 and clerk >= 30, (anonymous, admin, clerk)
+    clerk = scan_pages(app, client, kumbel.values())
+    assert anonymous >= 8 and admin >= 30 and clerk >= 30, (anonymous, admin, clerk)
 
 
 def test_no_page_of_a_published_ballot_hearing_has_inline_script_or_style(app, client, make):
@@ -138,12 +141,14 @@ def test_no_page_of_a_published_ballot_hearing_has_inline_script_or_style(app, c
     organisation = Organisation(municipality_id=hearing.municipality_id, name="Women's group", kind="wag")
     db.session.add(organisation)
     db.session.commit()
-    values = {"kumbel": hearing.municipality, "hearing": hearing, "proposal": parts["water"],
-              "organisation": organisation}  # fmt: skip
+    ticket = db.session.scalar(db.select(Participant.token).filter_by(hearing_id=hearing.id))
+    values = {"slug": hearing.municipality.slug, "hearing_id": hearing.id, "code": hearing.public_code,
+              "proposal_id": parts["water"].id, "organisation_id": organisation.id, "ticket": ticket,
+              "organisation_token": organisation.tracking_token, "filename": "css/app.css"}  # fmt: skip
     login(client, parts["clerk"].username)
     outcome = client.get(f"/manage/hearings/{hearing.id}/outcome").get_data(as_text=True)
     assert re.search(r'<svg class="stack"[^>]*><rect x="0\.0" y="0" width="[\d.]+"', outcome)  # bars are drawn
-    assert scan_pages(app, client, values) >= 30
+    assert scan_pages(app, client, values) >= 25
 
 
 # -- behind a reverse proxy ----------------------------------------------------------------------
