@@ -76,7 +76,8 @@ def restore(engine: sa.Engine, path: str) -> Summary:
     elif engine.dialect.name == "postgresql":
         if not head.startswith(PG_DUMP_MAGIC):
             raise BackupError(f"{path} is not a pg_dump archive in the custom format.")
-        _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", path, url=engine.url)
+        _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", path,
+             url=engine.url)
     else:
         raise BackupError(f"Restoring {engine.dialect.name} databases is not supported.")
     engine.dispose()
