@@ -1,4 +1,4 @@
-"""Demo data: a Kyrgyz aiyl aimak and an Uzbek district, their people and an announced hearing."""
+"""Demo data: a Kyrgyz aiyl aimak and an Uzbek district, their people, an announced and a published hearing."""
 
 from datetime import datetime, time, timedelta
 
@@ -33,7 +33,7 @@ def _user(username, full_name, municipality, role):
 
 
 def load_demo() -> None:
-    """Create the demo municipalities, an admin and a clerk each, and one announced hearing."""
+    """Create the demo municipalities, an admin and a clerk each, an announced and a published hearing."""
     kumbel = _municipality("KG", "kumbel", "Kumbel aiyl aimak", "Issyk-Kul region", KUMBEL_VILLAGES)
     yangiyol = _municipality("UZ", "yangiyol", "Yangiyoʻl tumani", "Toshkent viloyati",
                              YANGIYOL_MAHALLAS)  # fmt: skip
@@ -73,3 +73,7 @@ def load_demo() -> None:
     hearing.announce(utcnow())
     record("hearing.announce", hearing, before, hearing.snapshot(), kumbel.id, user=clerk)
     db.session.commit()
+
+    from app.demo_published import load_published_hearing
+
+    load_published_hearing(kumbel, clerk)
