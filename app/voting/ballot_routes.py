@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.forms import AppForm
@@ -49,7 +50,8 @@ def ballot_open_for(participant: Participant) -> bool:
 
 def _ticket(token: str) -> Participant:
     """The registered ticket of a public hearing; the token is the key."""
-    participant = db.first_or_404(sa.select(Participant).where(Participant.token == token))
+    participant = db.first_or_404(sa.select(Participant).where(Participant.token == token)
+                                  .options(joinedload(Participant.hearing).joinedload(Hearing.municipality)))
     if not participant.hearing.is_public or participant.is_blank:
         abort(404)
     g.public_municipality = participant.hearing.municipality

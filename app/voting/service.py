@@ -38,12 +38,20 @@ class VotingError(Exception):
 
 
 def setup_for(hearing: Hearing) -> VotingSetup:
-    """The hearing's voting setup, created with defaults the first time it is asked for."""
+    """The hearing's voting setup, created with defaults the first time it is asked for.
+
+    Remembered on the hearing object for as long as it stays in the session: a ballot asks for it
+    several times per request (a rolled-back new setup is not persistent any more and is read again).
+    """
+    setup = hearing.__dict__.get("_voting_setup")
+    if setup is not None and sa.inspect(setup).persistent and setup in db.session:
+        return setup
     setup = db.session.scalar(sa.select(VotingSetup).where(VotingSetup.hearing_id == hearing.id))
     if setup is None:
         setup = VotingSetup(hearing_id=hearing.id, rule="greedy" if hearing.envelope else "majority")
         db.session.add(setup)
         db.session.flush()
+    hearing.__dict__["_voting_setup"] = setup
     return setup
 
 
@@ -53,6 +61,15 @@ def candidates(hearing: Hearing) -> list[Proposal]:
         sa.select(Proposal).where(Proposal.hearing_id == hearing.id, Proposal.status == "admitted")
         .order_by(Proposal.id)
     ))  # fmt: skip
+
+
+def candidate_costs(hearing: Hearing) -> dict[int, int]:
+    """{proposal id: cost} of the candidates, read as plain columns (a ballot checks it on every submission)."""
+    rows = db.session.execute(
+        sa.select(Proposal.id, Proposal.cost, Proposal.estimated_cost)
+        .where(Proposal.hearing_id == hearing.id, Proposal.status == "admitted")
+    )  # fmt: skip
+    return {id_: int((cost if cost is not None else estimated) or 0) for id_, cost, estimated in rows}
 
 
 def cost_of(proposal: Proposal) -> int:
@@ -115,7 +132,7 @@ def may_vote(hearing: Hearing, participant: Participant) -> bool:
 
 def _validated(hearing: Hearing, choices: dict[int, int]) -> dict[int, int]:
     setup = setup_for(hearing)
-    costs = {p.id: cost_of(p) for p in candidates(hearing)}
+    costs = candidate_costs(hearing)
     errors = ballot_rules.ballot_errors(rules_for(hearing, setup), choices, costs)
     if errors:
         reason, figures = errors[0]
@@ -147,16 +164,25 @@ def cast(hearing: Hearing, participant: Participant, choices: dict[int, int], *,
         else:
             ballot.version += 1
             ballot.submitted_at = utcnow()
-            ballot.choices.clear()
         ballot.source, ballot.entered_by_id = source, entered_by_id  # a paper ballot counts as paper, by its clerk
         try:
             db.session.flush()
-            ballot.choices.extend(BallotChoice(proposal_id=p, value=v) for p, v in chosen.items())
+            _replace_choices(ballot, chosen)
             db.session.commit()
             return ballot
         except IntegrityError:  # another request of the same voter inserted first: replace that one
             db.session.rollback()
     raise VotingError(_l("Your ballot could not be saved. Please send it again."))
+
+
+def _replace_choices(ballot: Ballot, chosen: dict[int, int]) -> None:
+    """The ballot's choices become `chosen`: one DELETE (for a changed ballot) and one multi-row INSERT."""
+    if ballot.version > 1:
+        db.session.execute(sa.delete(BallotChoice).where(BallotChoice.ballot_id == ballot.id))
+    if chosen:
+        db.session.execute(sa.insert(BallotChoice), [{"ballot_id": ballot.id, "proposal_id": p, "value": v}
+                                                     for p, v in chosen.items()])  # fmt: skip
+    db.session.expire(ballot, ["choices"])
 
 
 def enter_paper_ballot(hearing: Hearing, choices: dict[int, int], gender: str, age_band_id: int | None, user,
