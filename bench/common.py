@@ -63,7 +63,8 @@ def database(kind: str):
 
 def server_env(url: str) -> dict:
     """The environment of the server and of the in-process data setup."""
-    return {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi.py", "SECRET_KEY": "bench-secret-" + "x" * 32}
+    return {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi.py", "SECRET_KEY": "bench-secret-" + "x" * 32,
+            "SECURE_COOKIES": "0"}  # plain http on loopback, even with HEARINGS_ENV=production
 
 
 def migrate(env: dict) -> None:
@@ -71,12 +72,37 @@ def migrate(env: dict) -> None:
     subprocess.run([os.path.join(BIN, "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
+@dataclass
+class Server:
+    """A running gunicorn: its port and the process id of its master."""
+
+    port: int
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers (from /proc; 0 where there is none)."""
+        ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        total = 0
+        for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry) == self.pid or int(fields[1]) == self.pid:  # fields[1] is the parent's id
+                total += int(fields[11]) + int(fields[12])  # user and system time
+        return total / ticks
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict, workers: int, threads: int):
-    """The production server on a loopback port; yields the port once /healthz answers."""
+    """The production server on a loopback port; yields a Server once /healthz answers."""
     port = free_port()
-    command = [os.path.join(BIN, "gunicorn"), "--workers", str(workers), "--threads", str(threads),
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]  # fmt: skip
+    command = [os.path.join(BIN, "gunicorn"), "--worker-class", "gthread", "--workers", str(workers),
+               "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+               "wsgi:app"]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         for _ in range(300):
@@ -92,7 +118,7 @@ def gunicorn(env: dict, workers: int, threads: int):
                 time.sleep(0.1)
         else:
             raise RuntimeError("gunicorn did not answer /healthz")
-        yield port
+        yield Server(port, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -154,6 +180,12 @@ class Figures:
     elapsed: float = 0.0
     ok: list = field(default_factory=list)
     samples: list[str] = field(default_factory=list)  # the first few error descriptions
+    server_cpu: float = 0.0  # CPU seconds the server's processes used during the phase
+
+    @property
+    def cpu_per_request(self) -> float:
+        """Server CPU milliseconds per request: steadier than latency on a busy machine."""
+        return self.server_cpu / len(self.latencies) * 1000 if self.latencies else 0.0
 
     @property
     def rate(self) -> float:
@@ -168,7 +200,7 @@ class Figures:
         return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] * 1000
 
 
-def run_clients(name: str, target, args_per_client: list[tuple]) -> Figures:
+def run_clients(name: str, target, args_per_client: list[tuple], server: Server | None = None) -> Figures:
     """Run `target(*args, ready, go, queue)` in one process per client; time from the start signal.
 
     Each client prepares (logs in, reads a CSRF token), says ready, then waits, so that only the
@@ -181,10 +213,12 @@ def run_clients(name: str, target, args_per_client: list[tuple]) -> Figures:
         process.start()
     for _ in processes:
         ready.acquire()
+    cpu = server.cpu_seconds() if server else 0.0
     start = time.perf_counter()
     go.set()
     results = [queue.get() for _ in processes]
     figures = Figures(name, elapsed=time.perf_counter() - start)
+    figures.server_cpu = server.cpu_seconds() - cpu if server else 0.0
     for process in processes:
         process.join()
         if process.exitcode:
@@ -221,13 +255,15 @@ def measure(session: Session, items, send, ready, go, queue) -> None:
 
 def header() -> str:
     """The column titles of `line`."""
-    return f"{'':24} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
+    return (f"{'':24} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} "
+            f"{'cpu ms/req':>10}")  # fmt: skip
 
 
 def line(figures: Figures, indent: str = "") -> str:
     """One printed row of figures."""
     return (f"{indent + figures.name:24} {len(figures.latencies):8d} {figures.rate:8.1f} {figures.percentile(50):8.2f} "
-            f"{figures.percentile(95):8.2f} {figures.percentile(99):8.2f} {figures.errors:6d}")  # fmt: skip
+            f"{figures.percentile(95):8.2f} {figures.percentile(99):8.2f} {figures.errors:6d} "
+            f"{figures.cpu_per_request:10.2f}")  # fmt: skip
 
 
 def ratio(figures: Figures, trivial: Figures) -> str:
@@ -238,4 +274,5 @@ def ratio(figures: Figures, trivial: Figures) -> str:
     return (f"{'  vs /healthz':24} {'':8} {times(figures.rate, trivial.rate):>8} "
             f"{times(figures.percentile(50), trivial.percentile(50)):>8} "
             f"{times(figures.percentile(95), trivial.percentile(95)):>8} "
-            f"{times(figures.percentile(99), trivial.percentile(99)):>8}")  # fmt: skip
+            f"{times(figures.percentile(99), trivial.percentile(99)):>8} {'':6} "
+            f"{times(figures.cpu_per_request, trivial.cpu_per_request):>10}")  # fmt: skip

@@ -126,20 +126,21 @@ def run(kind: str) -> bool:
         print(f"\n== {kind}: {s['participants']} participants, {s['proposals']} proposals, {clients} client "
               f"processes, gunicorn {s['workers']} workers x {s['threads']} threads "
               f"(set up in {time.perf_counter() - started:.1f} s)")  # fmt: skip
-        with common.gunicorn(env, s["workers"], s["threads"]) as port:
+        with common.gunicorn(env, s["workers"], s["threads"]) as server:
+            port = server.port
             warm_up(port, plan)
             each = max(1, s["trivial"] // clients)
-            trivial = common.run_clients("/healthz", trivial_client, [(port, each)] * clients)
+            trivial = common.run_clients("/healthz", trivial_client, [(port, each)] * clients, server)
             checkins = common.run_clients("check-in", checkin_client, [
-                (port, plan.hearing_id, share) for share in shares(plan.tokens, clients)])  # fmt: skip
+                (port, plan.hearing_id, share) for share in shares(plan.tokens, clients)], server)  # fmt: skip
             data.open_voting(app, plan.hearing_id)
             voters = [(n, t) for n, t in enumerate(plan.tokens)]
             ballots = common.run_clients("ballot", ballot_client, [
-                (port, share, plan.project_ids) for share in shares(voters, clients) if share])  # fmt: skip
+                (port, share, plan.project_ids) for share in shares(voters, clients) if share], server)  # fmt: skip
             panel = common.run_clients("live panel", panel_client, [
-                (port, plan.hearing_id, max(1, s["panel"] // clients))] * clients)  # fmt: skip
+                (port, plan.hearing_id, max(1, s["panel"] // clients))] * clients, server)  # fmt: skip
             results = common.run_clients("results page", results_client, [
-                (port, plan.results_code, max(1, s["results"] // clients))] * clients)  # fmt: skip
+                (port, plan.results_code, max(1, s["results"] // clients))] * clients, server)  # fmt: skip
         stored_checkins, stored_ballots = data.stored(app, plan.hearing_id)
     print(common.header())
     print(common.line(trivial))

@@ -1,12 +1,24 @@
 """The live and projector panels are reused for a moment by every screen, but never hide a check-in."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from app.extensions import db
 from app.registration import panel_cache
 from app.registration.models import CheckIn
-from tests.helpers import post
-from tests.test_checkin import HX, desk, figure, register, scan  # noqa: F401 (desk is a fixture)
+from tests.helpers import login, post
+from tests.test_checkin import HX, figure, register, scan
+
+
+@pytest.fixture
+def desk(client, make):
+    """Kumbel with two villages, an announced hearing, and its clerk logged in."""
+    kumbel = make.municipality(settlements=("Kumbel", "Ak-Bulak"))
+    hearing = make.hearing(kumbel, state="announced")
+    make.user("aigul", kumbel, "clerk")
+    login(client, "aigul")
+    return SimpleNamespace(municipality=kumbel, hearing=hearing, url=f"/manage/hearings/{hearing.id}")
 
 
 @pytest.fixture

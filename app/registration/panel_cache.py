@@ -17,14 +17,13 @@ from app.registration.models import CheckIn
 
 SECONDS = 1.0
 MAX_ENTRIES = 256
+_STATE = sa.select(sa.func.count(), sa.func.max(CheckIn.id)).where(CheckIn.hearing_id == sa.bindparam("hearing_id"))
 _panels: dict[tuple, tuple[float, str]] = {}
 
 
 def cached(template: str, hearing, render: Callable[[], str]) -> str:
     """The panel from the cache while fresh and unchanged, else `render()` (remembered)."""
-    total, last = db.session.execute(
-        sa.select(sa.func.count(), sa.func.max(CheckIn.id)).where(CheckIn.hearing_id == hearing.id)
-    ).one()
+    total, last = db.session.execute(_STATE, {"hearing_id": hearing.id}).one()
     key = (template, hearing.id, hearing.public_code, hearing.state, str(get_locale()), total, last)
     now = time.monotonic()
     hit = _panels.get(key)

@@ -27,6 +27,15 @@ BALLOT_MESSAGES = {
     "ranks_not_consecutive": _l("Number your choices 1, 2, 3 … without gaps."),
 }
 
+# The statements a ballot runs, built once: building a statement costs more than running it.
+_SETUP = sa.select(VotingSetup).where(VotingSetup.hearing_id == sa.bindparam("hearing_id"))
+_COSTS = sa.select(Proposal.id, Proposal.cost, Proposal.estimated_cost).where(
+    Proposal.hearing_id == sa.bindparam("hearing_id"), Proposal.status == "admitted")
+_CHECKED_IN = sa.select(CheckIn.id).where(CheckIn.participant_id == sa.bindparam("participant_id"))
+_BALLOT_FOR_UPDATE = sa.select(Ballot).where(
+    Ballot.hearing_id == sa.bindparam("hearing_id"), Ballot.participant_id == sa.bindparam("participant_id")
+).with_for_update()
+
 
 class VotingError(Exception):
     """A refused vote or count, with a translated message (and the field it is about)."""
@@ -46,7 +55,7 @@ def setup_for(hearing: Hearing) -> VotingSetup:
     setup = hearing.__dict__.get("_voting_setup")
     if setup is not None and sa.inspect(setup).persistent and setup in db.session:
         return setup
-    setup = db.session.scalar(sa.select(VotingSetup).where(VotingSetup.hearing_id == hearing.id))
+    setup = db.session.scalar(_SETUP, {"hearing_id": hearing.id})
     if setup is None:
         setup = VotingSetup(hearing_id=hearing.id, rule="greedy" if hearing.envelope else "majority")
         db.session.add(setup)
@@ -65,10 +74,7 @@ def candidates(hearing: Hearing) -> list[Proposal]:
 
 def candidate_costs(hearing: Hearing) -> dict[int, int]:
     """{proposal id: cost} of the candidates, read as plain columns (a ballot checks it on every submission)."""
-    rows = db.session.execute(
-        sa.select(Proposal.id, Proposal.cost, Proposal.estimated_cost)
-        .where(Proposal.hearing_id == hearing.id, Proposal.status == "admitted")
-    )  # fmt: skip
+    rows = db.session.execute(_COSTS, {"hearing_id": hearing.id})
     return {id_: int((cost if cost is not None else estimated) or 0) for id_, cost, estimated in rows}
 
 
@@ -127,7 +133,7 @@ def may_vote(hearing: Hearing, participant: Participant) -> bool:
         return False
     if setup_for(hearing).registered_may_vote:
         return True
-    return db.session.scalar(sa.select(CheckIn.id).where(CheckIn.participant_id == participant.id)) is not None
+    return db.session.scalar(_CHECKED_IN, {"participant_id": participant.id}) is not None
 
 
 def _validated(hearing: Hearing, choices: dict[int, int]) -> dict[int, int]:
@@ -154,10 +160,7 @@ def cast(hearing: Hearing, participant: Participant, choices: dict[int, int], *,
     gender, band = participant.gender, participant.age_band_id
     entered_by_id = entered_by.id if entered_by is not None else None
     for _ in range(3):
-        ballot = db.session.scalar(
-            sa.select(Ballot).where(Ballot.hearing_id == hearing_id, Ballot.participant_id == participant_id)
-            .with_for_update()
-        )  # fmt: skip
+        ballot = db.session.scalar(_BALLOT_FOR_UPDATE, {"hearing_id": hearing_id, "participant_id": participant_id})
         if ballot is None:
             ballot = Ballot(hearing_id=hearing_id, participant_id=participant_id, gender=gender, age_band_id=band)
             db.session.add(ballot)
