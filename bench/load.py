@@ -12,7 +12,7 @@ nothing about time; exits non-zero on errors, crashes or a lost acknowledged wri
 
 Run with `make bench` (both databases) or `.venv/bin/python bench/load.py`. Settings (environment):
 BENCH_DATABASES (sqlite,postgresql), BENCH_PARTICIPANTS (5000), BENCH_PROPOSALS (200), BENCH_CLIENTS (8),
-BENCH_WORKERS (2), BENCH_THREADS (4), BENCH_TRIVIAL (3000), BENCH_PANEL (2000), BENCH_RESULTS (400),
+BENCH_WORKERS (2), BENCH_THREADS (4), BENCH_TRIVIAL (3000), BENCH_PANEL (2000), BENCH_RESULTS (200),
 BENCH_POSTGRES_ADMIN_URL (maintenance connection that creates and drops the throwaway database).
 """
 
@@ -27,7 +27,7 @@ from bench import common, data  # noqa: E402
 
 SETTINGS = {name: int(os.environ.get(f"BENCH_{name.upper()}", default)) for name, default in (
     ("participants", 5000), ("proposals", 200), ("clients", 8), ("workers", 2), ("threads", 4),
-    ("trivial", 3000), ("panel", 2000), ("results", 400))}  # fmt: skip
+    ("trivial", 3000), ("panel", 2000), ("results", 200))}  # fmt: skip
 DATABASES = [d.strip() for d in os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
 HTMX = {"HX-Request": "true"}
 

@@ -22,42 +22,53 @@ def desk(client, make):
 
 
 @pytest.fixture
-def long_window(monkeypatch):
-    """A window far longer than any test, so that reuse is certain however slow the machine."""
-    monkeypatch.setattr(panel_cache, "SECONDS", 3600)
+def window(monkeypatch):
+    """Sets how long a rendered panel is reused (far longer than any test, or zero)."""
+    return lambda seconds: monkeypatch.setattr(panel_cache, "SECONDS", seconds)
 
 
 def panel(client, desk, which="live"):
     return client.get(f"{desk.url}/{which}/panel", headers=HX).get_data(as_text=True)
 
 
-def test_a_check_in_shows_at_once_on_a_panel_just_rendered(client, desk, long_window):
+def test_within_the_window_every_screen_gets_the_same_rendered_panel(client, desk, window):
+    window(3600)
     people = [register(desk.hearing, "female"), register(desk.hearing, "male")]
     scan(client, desk, people[0].token)
-    assert figure(panel(client, desk), "total") == 1
+    first = panel(client, desk)
+    assert figure(first, "total") == 1
     scan(client, desk, people[1].token)
+    assert panel(client, desk) == first  # reused: the desk's own count line is the exact one
+    window(0)
     html = panel(client, desk)
     assert figure(html, "total") == 2 and figure(html, "women") == 1
 
 
-def test_an_undo_shows_at_once_on_a_panel_just_rendered(client, desk, long_window):
-    people = [register(desk.hearing, "female"), register(desk.hearing, "female")]
+def test_after_the_window_an_undo_and_a_renamed_village_show(client, desk, window):
+    window(3600)
+    people = [register(desk.hearing, "female", settlement=1), register(desk.hearing, "female", settlement=1)]
     for person in people:
         scan(client, desk, person.token)
+    village = desk.municipality.settlements[1]
+    old_name = village.name
     assert figure(panel(client, desk, "projector"), "total") == 2
     entry = db.session.scalar(db.select(CheckIn).order_by(CheckIn.id.desc()))
     post(client, f"{desk.url}/checkins/{entry.id}/undo", {"reason": "Wrong ticket"}, headers=HX)
-    assert figure(panel(client, desk, "projector"), "total") == 1
-
-
-def test_unchanged_check_ins_reuse_the_rendered_panel_until_the_window_ends(client, desk, long_window, monkeypatch):
-    scan(client, desk, register(desk.hearing, "female", settlement=1).token)
-    village = desk.municipality.settlements[1]
-    old_name = village.name
-    assert f'<th scope="row">{old_name}</th>' in panel(client, desk)
     village.name = "Renamed village"
     db.session.commit()
-    assert f'<th scope="row">{old_name}</th>' in panel(client, desk)  # settings may wait; check-ins never do
-    monkeypatch.setattr(panel_cache, "SECONDS", 0)
+    assert figure(panel(client, desk, "projector"), "total") == 2
+    window(0)
+    assert figure(panel(client, desk, "projector"), "total") == 1
     html = panel(client, desk)
     assert '<th scope="row">Renamed village</th>' in html and f'<th scope="row">{old_name}</th>' not in html
+
+
+def test_panels_of_different_hearings_and_languages_are_kept_apart(client, desk, make, window):
+    window(3600)
+    scan(client, desk, register(desk.hearing, "female").token)
+    assert figure(panel(client, desk), "total") == 1
+    other = make.hearing(desk.municipality, state="announced")
+    html = client.get(f"/manage/hearings/{other.id}/live/panel", headers=HX).get_data(as_text=True)
+    assert figure(html, "total") == 0
+    client.set_cookie("lang", "ru")
+    assert "checked in" not in panel(client, desk)
