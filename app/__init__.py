@@ -6,6 +6,7 @@ import os
 import pkgutil
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app.config import Config
 from app.extensions import babel, csrf, db, htmx, login_manager, migrate
@@ -26,6 +27,7 @@ def create_app(config: object | dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads"))
     _check_production_secret(app)
+    app.url_map.converters["int"] = DatabaseInteger  # before any route is added
 
     from app import database, errors, i18n
 
@@ -45,6 +47,14 @@ def create_app(config: object | dict | None = None) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+class DatabaseInteger(IntegerConverter):
+    """An <int:...> route argument that fits an integer column; a longer number is not found instead of a 500."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register_blueprints(app: Flask) -> None:

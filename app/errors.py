@@ -13,8 +13,25 @@ def _page(status: int, message: str):
     return render_template(template, status=status, message=message), status
 
 
+def _has_nul(request_) -> bool:
+    """NUL anywhere in the path, the query, the form or an upload's name: no field needs it."""
+    if "\x00" in request_.path:
+        return True
+    for values in (request_.args, request_.form):
+        if any("\x00" in key or any("\x00" in value for value in items) for key, items in values.lists()):
+            return True
+    return any("\x00" in (upload.filename or "") for upload in request_.files.values())
+
+
 def init_app(app: Flask) -> None:
     """Register handlers for HTTP errors, CSRF failures, oversized uploads and crashes."""
+
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot store NUL in text (psycopg raises): refuse it before any query instead of failing.
+        if _has_nul(request):
+            return _page(400, _("The request contains a character that cannot be stored (NUL)."))
+        return None
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

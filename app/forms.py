@@ -3,7 +3,7 @@
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import FieldList, FormField, IntegerField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
 
@@ -54,12 +54,38 @@ class _CatalogTranslations:
         return get_translations().ungettext(singular, plural, n)
 
 
+# No count, age or amount here comes near this; beyond it WTForms' NumberRange overflows a float
+# (math.isnan of a 400-digit number) and the database refuses the value.
+WHOLE_NUMBER_MAX = 10**15
+
+
+def _integer_fields(fields):
+    """Every IntegerField of a form, including those inside FieldList and FormField rows."""
+    for field in fields:
+        if isinstance(field, IntegerField):
+            yield field
+        elif isinstance(field, FieldList):
+            yield from _integer_fields(field.entries)
+        elif isinstance(field, FormField):
+            yield from _integer_fields(field.form)
+
+
 class AppForm(FlaskForm):
-    """Base form: CSRF from Flask-WTF, messages from our catalogs."""
+    """Base form: CSRF from Flask-WTF, messages from our catalogs, absurdly large whole numbers refused."""
 
     class Meta:
         def get_translations(self, form):
             return _CatalogTranslations()
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, after refusing whole numbers too large to check or store."""
+        huge = [f for f in _integer_fields(self) if f.data is not None and abs(f.data) > WHOLE_NUMBER_MAX]
+        for field in huge:
+            field.data = None
+        valid = super().validate(extra_validators)
+        for field in huge:
+            field.errors = [*field.errors, _l("This number is too large.")]
+        return valid and not huge
 
 
 class MultiCheckboxField(SelectMultipleField):

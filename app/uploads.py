@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
@@ -50,8 +51,18 @@ def save_upload(upload, allowed=DOCUMENT_TYPES) -> StoredFile:
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, stored_name), "wb") as out:
         out.write(content)
-    original = os.path.basename((upload.filename or "file").replace("\\", "/"))[:200]
-    return StoredFile(stored_name, original, content_type, len(content))
+    return StoredFile(stored_name, original_name(upload.filename), content_type, len(content))
+
+
+def original_name(filename: str | None) -> str:
+    """The name the file is listed and downloaded under: no folders, no control or direction characters.
+
+    A CR/LF would make the download's Content-Disposition header impossible (a 500 for every visitor);
+    a right-to-left override would make "gnp.pdf" look like another file type.
+    """
+    name = os.path.basename((filename or "").replace("\\", "/"))
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    return name[:200] or "file"
 
 
 def upload_path(stored_name: str) -> str:

@@ -38,15 +38,27 @@ def test_voice_and_consultation_counts_under_the_threshold_are_hidden():
 def test_a_vote_split_keeps_its_total_and_hides_a_lone_small_part_with_a_complement():
     split = disclosure.split({"female": 12, "male": 3, "undisclosed": 0}, ["female", "male", "undisclosed"], 5)
     assert split.total == 15 and split.parts["male"] is None
-    assert list(split.parts.values()).count(None) >= 2
+    assert split.labels == {"female": "×", "male": "<5", "undisclosed": "0"}  # the zero is shown, not a complement
     assert recoverable(split.as_table()) == set()
 
 
 def test_hands_are_split_per_column_and_every_total_stays():
     hands = disclosure.hand_splits({"female": (10, 2, 0), "male": (3, 6, 1)}, ["female", "male"], 5)
     assert [hands[c].total for c in disclosure.HAND_COLUMNS] == [13, 8, 1]
-    assert all(recoverable(s.as_table()) == set() for s in hands.values())
+    assert recoverable(hands["for"].as_table()) == recoverable(hands["against"].as_table()) == set()
     assert hands["for"].parts["male"] is None
+    assert hands["abstain"].labels == {"female": "0", "male": "<5"}  # 1 - 0: see the next test
+
+
+def test_a_small_total_with_one_nonzero_part_gives_that_part_away():
+    # Zeros are published, and a vote total is kept: "2, of them women 0" says 2 men. Nothing else can be
+    # hidden to cover it; the part is still printed "<5", never as a number.
+    abstain = disclosure.split({"female": 0, "male": 2}, ["female", "male"], 5)
+    assert abstain.total == 2 and abstain.labels == {"female": "0", "male": "<5"}
+    assert recoverable(abstain.as_table()) == {("cell", 0, 1), ("column", 1)}
+    # With two non-zero parts the bounds of "<5" (1 to 4) leave it open.
+    three = disclosure.split({"female": 0, "male": 2, "undisclosed": 1}, ["female", "male", "undisclosed"], 5)
+    assert recoverable(three.as_table()) == set()
 
 
 def test_a_total_of_nobody_shows_its_parts_as_nobody():

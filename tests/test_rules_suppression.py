@@ -1,4 +1,5 @@
-"""Small-cell suppression: nothing under the threshold is shown, and nothing hidden can be worked back out."""
+"""Small-cell suppression: no count from 1 to under the threshold is shown, zeros are, and nothing hidden can be
+worked back out."""
 
 import math
 
@@ -18,12 +19,16 @@ from app.rules.suppression import (
 fast = settings(database=None, deadline=None, max_examples=200)
 
 
-def tables(min_size=1, least=0):
-    """Tables up to 5 x 5 of counts from `least` to 30."""
+def counts():
+    """Counts from 0 to 30, zeros drawn often: they are published while the counts around them may not be."""
+    return st.one_of(st.just(0), st.integers(0, 30))
+
+
+def tables(min_size=1, least=0, zeros=False):
+    """Tables up to 5 x 5 of counts from `least` to 30, with zeros drawn often if asked."""
+    count = counts() if zeros else st.integers(least, 30)
     return st.integers(min_size, 5).flatmap(
-        lambda width: st.lists(
-            st.lists(st.integers(least, 30), min_size=width, max_size=width), min_size=min_size, max_size=5
-        )
+        lambda width: st.lists(st.lists(count, min_size=width, max_size=width), min_size=min_size, max_size=5)
     )
 
 
@@ -41,18 +46,23 @@ def full(cells):
 
 
 def everything_hidden(cells, threshold, keep_total):
-    """The same table with every entry suppressed (but the grand total, if kept), labelled as it must be.
+    """The same table with every entry suppressed but its zeros (and the grand total, if kept), labelled.
 
-    What is recoverable from it is given away by the layout and the labels alone, whatever else is hidden.
+    What is recoverable from it is given away by the layout, the zeros and the labels alone, whatever else is
+    hidden: zeros are always published.
     """
     table = full(cells)
     kept = {("total",)} if keep_total else set()
+
+    def hide(values):
+        return [v if v == 0 else None for v in values]
+
     return SuppressedTable(
-        cells=[[None] * len(row) for row in table.cells],
-        row_totals=[None] * len(table.row_totals),
-        column_totals=[None] * len(table.column_totals),
-        total=table.total if keep_total else None,
-        primary=frozenset(key for key, value in published(table) if value < threshold and key not in kept),
+        cells=[hide(row) for row in table.cells],
+        row_totals=hide(table.row_totals),
+        column_totals=hide(table.column_totals),
+        total=table.total if keep_total else hide([table.total])[0],
+        primary=frozenset(key for key, value in published(table) if 0 < value < threshold and key not in kept),
         threshold=threshold,
     )
 
@@ -66,12 +76,12 @@ def pinned_counts(values, total, primary, threshold):
     signed = [(v, 1) for v in values] + [(total, -1)]
     rest = -sum(sign * v for v, sign in signed if v is not None)  # what the hidden entries must make up
     box = {
-        i: (0, threshold - 1) if i in primary else (threshold, math.inf) for i, (v, _) in enumerate(signed) if v is None
+        i: (1, threshold - 1) if i in primary else (threshold, math.inf) for i, (v, _) in enumerate(signed) if v is None
     }
     pinned = set()
     for i, (lo, hi) in box.items():
         if lo == hi:
-            continue  # "<1" says 0 by itself
+            continue  # "<2" says 1 by itself
         others = [(lo_j, hi_j) if signed[j][1] > 0 else (-hi_j, -lo_j) for j, (lo_j, hi_j) in box.items() if j != i]
         low, high = rest - sum(h for _, h in others), rest - sum(lo_j for lo_j, _ in others)
         low, high = (low, high) if signed[i][1] > 0 else (-high, -low)
@@ -113,22 +123,42 @@ def test_four_is_suppressed_and_five_is_shown():
     assert suppress_counts([5, 5], 5) == ([5, 5], 10)
 
 
-def test_zero_is_suppressed_like_any_small_count():
-    assert suppress_counts([0, 1, 12], 5) == ([None, None, 12], 13)
+def test_a_zero_is_published_as_zero():
+    # Nobody of that group came: that points at no one. The 1 still needs a complement, and it is not the 0.
+    assert suppress_counts([0, 1, 12], 5) == ([0, None, None], 13)
+    assert suppress_counts_labelled([0, 1, 12], 5) == (["0", "<5", "×"], "13")
+    assert suppress_counts([0, 0], 5) == ([0, 0], 0)
 
 
 def test_two_small_cells_at_their_maximum_are_protected():
     # 13 - 5 leaves 8 for two counts under 5: both would be 4, so the 5 goes too.
     assert suppress_counts([5, 4, 4], 5) == ([None, None, None], 13)
     assert suppress_counts_labelled([5, 4, 4], 5) == (["×", "<5", "<5"], "13")
+    assert pinned_counts([5, None, None], 13, {1, 2}, 5) == {1, 2}
     assert pinned_counts([None, None, None], 13, {1, 2}, 5) == set()
 
 
-def test_zero_cells_summing_to_nothing_are_protected():
-    # 7 - 7 leaves nothing for the two small counts: both would be 0.
-    assert suppress_counts([7, 0, 0], 5) == ([None, None, None], 7)
-    assert suppress_counts_labelled([7, 0, 0], 5) == (["×", "<5", "<5"], "7")
-    assert suppress_counts([0, 0, 12], 5) == ([None, None, None], 12)
+def test_two_small_cells_at_their_minimum_are_protected():
+    # "<5" says at least 1: 7 - 5 leaves 2 for two small counts, both would be 1, so the 5 goes too; and
+    # then the total, or the 5 as "×" (at least 5) would still leave at most 2 for them.
+    assert suppress_counts_labelled([5, 1, 1], 5) == (["×", "<5", "<5"], "×")
+    assert suppress_counts([5, 1, 1], 5, keep_total=True) == ([None, None, None], 7)  # the layout's doing
+    assert pinned_counts([5, None, None], 7, {1, 2}, 5) == {1, 2}
+    assert pinned_counts([None, None, None], 7, {1, 2}, 5) == {0, 1, 2}
+    assert pinned_counts([None, None, None], None, {1, 2}, 5) == set()
+
+
+def test_zeros_beside_a_large_count_are_published_as_they_are():
+    assert suppress_counts([7, 0, 0], 5) == ([7, 0, 0], 7)
+    assert suppress_counts_labelled([7, 0, 0], 5) == (["7", "0", "0"], "7")
+    assert suppress_counts([0, 0, 12], 5) == ([0, 0, 12], 12)
+
+
+def test_a_zero_is_never_hidden_as_a_complement():
+    # The 2 would follow from 14 - 12 - 0; the 0 is the smallest other count, yet only the 12 may cover it.
+    assert suppress_counts_labelled([2, 0, 12], 5) == (["<5", "0", "×"], "14")
+    # With the total kept and nothing else to hide, the 2 is given away by the layout and the zero.
+    assert suppress_counts_labelled([2, 0], 5, keep_total=True) == (["<5", "0"], "2")
 
 
 def test_a_complement_is_not_labelled_as_small():
@@ -136,11 +166,16 @@ def test_a_complement_is_not_labelled_as_small():
     assert suppress_counts_labelled([1, 2], 5) == (["<5", "<5"], "<5")
 
 
-def test_a_threshold_of_one_hides_only_zeros_and_says_so():
-    # "<1" can only be 0: no complement can protect it, so none is made.
-    assert suppress_counts([0, 1, 12], 1) == ([None, 1, 12], 13)
-    assert suppress_counts_labelled([0, 1, 12], 1) == (["<1", "1", "12"], "13")
-    assert suppress_counts([1, 2, 12], 1) == ([1, 2, 12], 15)
+def test_a_threshold_of_one_publishes_everything():
+    assert suppress_counts([0, 1, 12], 1) == ([0, 1, 12], 13)
+    assert suppress_counts_labelled([0, 1, 12], 1) == (["0", "1", "12"], "13")
+
+
+def test_a_threshold_of_two_hides_only_ones_and_says_so():
+    # "<2" can only be 1: no complement can protect it, so none is made.
+    assert suppress_counts([0, 1, 12], 2) == ([0, None, 12], 13)
+    assert suppress_counts_labelled([0, 1, 12], 2) == (["0", "<2", "12"], "13")
+    assert suppress_counts([0, 2, 12], 2) == ([0, 2, 12], 14)
 
 
 def test_a_threshold_of_zero_publishes_everything():
@@ -170,18 +205,31 @@ def test_a_small_total_is_suppressed_unless_it_is_kept():
 
 
 def test_a_kept_small_grand_total_is_shown_and_still_gives_nothing_away():
-    table = suppress_table([[1, 1], [1, 1]], 5, keep_total=True)
-    assert table.labels() == ([["<5", "<5"], ["<5", "<5"]], ["<5", "<5"], ["<5", "<5"], "4")
+    table = suppress_table([[1, 2], [1, 1]], 5, keep_total=True)
+    assert table.labels() == ([["<5", "<5"], ["<5", "<5"]], ["<5", "<5"], ["<5", "<5"], "5")
     assert table == SuppressedTable(
-        [[None, None], [None, None]], [None, None], [None, None], 4, primary=table.primary, threshold=5
+        [[None, None], [None, None]], [None, None], [None, None], 5, primary=table.primary, threshold=5
     )
     assert recoverable(table) == set()
 
 
-def test_a_kept_total_of_nothing_gives_away_that_everything_is_zero():
+def test_a_kept_total_as_small_as_the_nonzero_cells_gives_away_one_each():
+    # Every "<5" is at least 1 and four of them make 4: the layout's doing, nothing else is left to hide.
+    table = suppress_table([[1, 1], [1, 1]], 5, keep_total=True)
+    assert table.labels() == ([["<5", "<5"], ["<5", "<5"]], ["<5", "<5"], ["<5", "<5"], "4")
+    assert recoverable(table) == set(table.primary)
+
+
+def test_a_table_of_zeros_is_published_as_zeros():
     table = suppress_table([[0, 0], [0, 0]], 5, keep_total=True)
-    assert table.labels() == ([["<5", "<5"], ["<5", "<5"]], ["<5", "<5"], ["<5", "<5"], "0")
-    assert recoverable(table) == {key for key in table.primary}  # the layout's doing: nothing else to hide
+    assert table.labels() == ([["0", "0"], ["0", "0"]], ["0", "0"], ["0", "0"], "0")
+    assert table.primary == frozenset() and recoverable(table) == set()
+
+
+def test_zeros_in_a_table_stay_while_its_small_counts_are_covered():
+    table = suppress_table([[0, 3, 12], [0, 9, 20]], 5, keep_total=True)
+    assert table.labels() == ([["0", "<5", "×"], ["0", "×", "×"]], ["15", "29"], ["0", "12", "32"], "44")
+    assert recoverable(table) == set()
 
 
 def test_a_single_row_with_a_kept_total_gives_away_only_its_row_total():
@@ -191,12 +239,10 @@ def test_a_single_row_with_a_kept_total_gives_away_only_its_row_total():
 
 
 def test_empty_tables_are_published_empty():
-    assert suppress_table([], 5) == SuppressedTable([], [], [], None, frozenset({("total",)}), 5)
-    assert suppress_table([[], []], 5) == SuppressedTable(
-        [[], []], [None, None], [], None, frozenset({("row", 0), ("row", 1), ("total",)}), 5
-    )
+    assert suppress_table([], 5) == SuppressedTable([], [], [], 0, frozenset(), 5)
+    assert suppress_table([[], []], 5) == SuppressedTable([[], []], [0, 0], [], 0, frozenset(), 5)
     assert suppress_table([[], []], 0) == SuppressedTable([[], []], [0, 0], [], 0)
-    assert suppress_counts([], 5) == ([], None)
+    assert suppress_counts([], 5) == ([], 0)
 
 
 def test_ragged_rows_are_refused():
@@ -309,32 +355,36 @@ def test_recoverable_finds_at_least_the_bridges(cells, data):
     assert recoverable(table) >= bridges(table)
 
 
-@fast
-@given(tables(), st.integers(0, 6))
-def test_nothing_suppressed_can_be_recovered(cells, threshold):
-    table = suppress_table(cells, threshold)
-    assert recoverable(table) <= recoverable(everything_hidden(cells, threshold, False))
-    assert table.primary == {key for key, value in published(full(cells)) if value < threshold}
-    for (key, value), (_, original) in zip(published(table), published(full(cells)), strict=True):
+def assert_published_as_labelled(table, cells, threshold, entries=None):
+    """Every small count is "<t", every zero is 0, every "×" is at least t and every shown count is the count."""
+    for (key, value), (_, original) in list(zip(published(table), published(full(cells)), strict=True))[:entries]:
         assert value is None or value == original, key
-        assert original >= threshold or value is None, key
+        assert not 0 < original < threshold or value is None, key  # no count from 1 to t - 1 is shown
+        assert original != 0 or value == 0, key  # no zero is ever hidden
         hidden = f"<{threshold}" if original < threshold else "×"  # a complement is never a small count
         assert table.label(key) == (hidden if value is None else str(value)), key
 
 
 @fast
-@given(tables(min_size=2), st.integers(0, 6))
+@given(tables(zeros=True), st.integers(0, 6))
+def test_nothing_suppressed_can_be_recovered(cells, threshold):
+    table = suppress_table(cells, threshold)
+    assert recoverable(table) <= recoverable(everything_hidden(cells, threshold, False))
+    assert table.primary == {key for key, value in published(full(cells)) if 0 < value < threshold}
+    assert_published_as_labelled(table, cells, threshold)
+
+
+@fast
+@given(tables(min_size=2, zeros=True), st.integers(0, 6))
 def test_a_kept_total_is_always_shown_and_nothing_suppressed_can_be_recovered(cells, threshold):
     table = suppress_table(cells, threshold, keep_total=True)
     assert table.total == sum(map(sum, cells))
     assert recoverable(table) <= recoverable(everything_hidden(cells, threshold, True))
-    for (key, value), (_, original) in zip(published(table)[:-1], published(full(cells))[:-1], strict=True):
-        assert value is None or value == original, key
-        assert original >= threshold or value is None, key
+    assert_published_as_labelled(table, cells, threshold, entries=-1)
 
 
 @fast
-@given(st.integers(0, 5).flatmap(lambda w: st.lists(st.lists(st.integers(0, 30), min_size=w, max_size=w), max_size=5)),
+@given(st.integers(0, 5).flatmap(lambda w: st.lists(st.lists(counts(), min_size=w, max_size=w), max_size=5)),
        st.integers(0, 6), st.booleans())  # fmt: skip
 def test_no_table_gives_away_more_than_its_layout_does(cells, threshold, keep_total):
     table = suppress_table(cells, threshold, keep_total=keep_total)
@@ -344,16 +394,18 @@ def test_no_table_gives_away_more_than_its_layout_does(cells, threshold, keep_to
 
 
 @fast
-@given(st.lists(st.integers(0, 30), max_size=8), st.integers(0, 6), st.booleans())
-def test_counts_never_leave_a_count_to_be_worked_out(counts, threshold, keep_total):
-    shown_counts, total = suppress_counts(counts, threshold, keep_total=keep_total)
-    labels, total_label = suppress_counts_labelled(counts, threshold, keep_total=keep_total)
-    primary = {i for i, label in enumerate([*labels, total_label]) if label.startswith("<")}
-    kept = {len(counts)} if keep_total else set()
-    assert primary == {i for i, v in enumerate([*counts, sum(counts)]) if v < threshold} - kept
-    layout = pinned_counts([None] * len(counts), sum(counts) if keep_total else None, primary, threshold)
+@given(st.lists(counts(), max_size=8), st.integers(0, 6), st.booleans())
+def test_counts_never_leave_a_count_to_be_worked_out(row, threshold, keep_total):
+    shown_counts, total = suppress_counts(row, threshold, keep_total=keep_total)
+    labels, total_label = suppress_counts_labelled(row, threshold, keep_total=keep_total)
+    values, everything = [*row, sum(row)], [*labels, total_label]
+    primary = {i for i, label in enumerate(everything) if label.startswith("<")}
+    kept = {len(row)} if keep_total else set()
+    assert primary == {i for i, v in enumerate(values) if 0 < v < threshold} - kept
+    layout = pinned_counts([v if v == 0 else None for v in row], sum(row) if keep_total else None, primary, threshold)
     assert pinned_counts(shown_counts, total, primary, threshold) <= layout
-    assert all(v is None or v == c for v, c in zip(shown_counts, counts, strict=True))
-    assert all(v is None for v, c in zip(shown_counts, counts, strict=True) if c < threshold)
-    assert total is None or total == sum(counts)
-    assert total is not None if keep_total else sum(counts) >= threshold or total is None
+    assert all(v is None or v == c for v, c in zip([*shown_counts, total], values, strict=True))
+    assert all(v is None for v, c in zip(shown_counts, row, strict=True) if 0 < c < threshold)
+    assert all(label == "0" for label, v in zip(everything, values, strict=True) if v == 0)  # no zero hidden
+    assert all(v >= threshold for label, v in zip(everything, values, strict=True) if label == "×")
+    assert total is not None if keep_total else not 0 < sum(row) < threshold or total is None

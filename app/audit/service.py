@@ -1,38 +1,20 @@
-"""Writing audit events: one call per state change, inside the caller's transaction."""
+"""Writing audit events (one call per state change, inside the caller's transaction) and checking the chain."""
 
-import hashlib
-import json
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from flask_login import current_user
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.rules.audit_chain import GENESIS, HASHED_FIELDS, ChainReport, Link, event_digest, event_fields, verify_chain
 from app.timeutil import utcnow
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "event_digest", "event_fields", "record", "stored_links", "verify"]
+
 PENDING = "pending"
 _PG_AUDIT_LOCK = 7_400_001  # advisory lock key that serialises appends to the chain on PostgreSQL
-
-
-def event_digest(prev_hash: str, fields: dict) -> str:
-    """The SHA-256 of the previous hash and this event's canonical JSON."""
-    payload = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
-
-
-def event_fields(event: AuditEvent) -> dict:
-    """The fields of an event that its hash covers."""
-    return {
-        "at": event.at.isoformat(),
-        "user_id": event.user_id,
-        "municipality_id": event.municipality_id,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "before": event.before,
-        "after": event.after,
-    }
+STREAM_BATCH = 2000  # rows fetched at a time while verifying, so a long log never sits in memory
 
 
 def record(action, obj, before=None, after=None, municipality_id=None, user=None) -> AuditEvent:
@@ -59,3 +41,16 @@ def record(action, obj, before=None, after=None, municipality_id=None, user=None
     event.prev_hash = previous or GENESIS
     event.hash = event_digest(event.prev_hash, event_fields(event))
     return event
+
+
+def stored_links() -> Iterator[Link]:
+    """Every stored event in id order, fetched in batches (a server-side cursor on PostgreSQL)."""
+    columns = [getattr(AuditEvent, name) for name in ("id", "prev_hash", "hash", *HASHED_FIELDS)]
+    query = sa.select(*columns).order_by(AuditEvent.id).execution_options(yield_per=STREAM_BATCH)
+    for row in db.session.execute(query):
+        yield Link(row.id, row.prev_hash, row.hash, event_fields(row))
+
+
+def verify(keep: int = 100) -> ChainReport:
+    """Check the whole stored chain."""
+    return verify_chain(stored_links(), keep=keep)

@@ -36,6 +36,9 @@ def load_user(user_id: str) -> User | None:
 
 def _safe_next(target: str | None, default: str = "municipalities.manage_index") -> str:
     """Only follow `next` to a path on this site."""
+    # Browsers drop tabs and newlines from a URL: "/\t/evil.example" would become "//evil.example".
+    if target and any(ord(c) < 33 or ord(c) == 127 for c in target):
+        return url_for(default)
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for(default)

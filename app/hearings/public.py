@@ -8,6 +8,7 @@ from markupsafe import Markup
 from app.extensions import db
 from app.hearings import bp, outputs, service
 from app.hearings.models import Hearing, HearingDocument
+from app.uploads import original_name
 
 
 def public_hearing(code: str) -> Hearing:
@@ -72,8 +73,8 @@ def document(code, document_id):
     if not doc.is_public and not _is_member(hearing):
         abort(404)
     is_pdf = doc.content_type == "application/pdf"
-    response = send_file(service.document_path(doc), mimetype=doc.content_type,
-                         download_name=doc.original_name, as_attachment=is_pdf)  # fmt: skip
+    response = send_file(service.document_path(doc), mimetype=doc.content_type,  # old rows may hold CR/LF
+                         download_name=original_name(doc.original_name), as_attachment=is_pdf)  # fmt: skip
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -80,9 +80,13 @@ def age_bands(slug):
     ]
     form = AgeBandsForm(data={"bands": rows})
     if form.validate_on_submit():
-        service.replace_age_bands(municipality, form.bands.data)
-        flash(_("Age bands saved."), "success")
-        return redirect(url_for(".age_bands", slug=slug))
+        try:
+            service.replace_age_bands(municipality, form.bands.data)
+        except service.ServiceError as error:
+            form.bands.errors.append(error.message)
+        else:
+            flash(_("Age bands saved."), "success")
+            return redirect(url_for(".age_bands", slug=slug))
     status = 422 if form.is_submitted() else 200
     return render_template("municipalities/age_bands.html", municipality=municipality, form=form), status
 

@@ -66,15 +66,24 @@ def _jsonable(snapshot: dict) -> dict:
 
 
 def replace_age_bands(municipality: Municipality, rows: list[dict]) -> None:
-    """Replace the age-band scheme with the non-empty `rows`."""
+    """Replace the age-band scheme with the non-empty `rows`, keeping the bands participants already refer to."""
     before = [band.label for band in municipality.age_bands]
-    municipality.age_bands.clear()
-    db.session.flush()
-    for position, row in enumerate(r for r in rows if r["label"]):
-        municipality.age_bands.append(AgeBand(
-            position=position, label=row["label"].strip(), min_age=row["min_age"],
-            max_age=row["max_age"], is_youth=row["is_youth"],
-        ))  # fmt: skip
+    kept = [row for row in rows if row["label"]]
+    bands = list(municipality.age_bands)
+    for position, row in enumerate(kept):  # change in place: participants, ballots and counts point at these rows
+        band = bands[position] if position < len(bands) else AgeBand(position=position)
+        band.label, band.min_age, band.max_age, band.is_youth = (row["label"].strip(), row["min_age"],
+                                                                 row["max_age"], row["is_youth"])  # fmt: skip
+        if position >= len(bands):
+            municipality.age_bands.append(band)
+    for band in bands[len(kept):]:
+        municipality.age_bands.remove(band)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(_l("These age bands cannot be saved: each needs a different label and a lower age, "
+                              "and a band that participants already use cannot be removed.")) from None
     record("municipality.age_bands", municipality, {"bands": before},
            {"bands": [b.label for b in municipality.age_bands]}, municipality.id)  # fmt: skip
     db.session.commit()

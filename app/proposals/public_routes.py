@@ -28,6 +28,7 @@ from app.uploads import upload_path
 # cancelled hearings whatever this list says.
 OPEN_FOR_PROPOSALS = ("announced", "postponed", "in_session")
 PER_PAGE = 50
+MAX_PAGE = 100_000
 FEED_ENTRIES = 200
 PHOTO_MIMETYPES = {"png": "image/png", "jpg": "image/jpeg"}
 LABELS = {"CATEGORIES": CATEGORIES, "BENEFICIARIES": BENEFICIARIES, "STATUS_LABELS": STATUS_LABELS,
@@ -251,8 +252,8 @@ def proposal_list(slug):
     form = filter_form(municipality, [(h, _hearing_label(h, locale)) for h in hearings], request.args)
     form.validate()
     filters = form.active()
-    page = db.paginate(_filtered(municipality, filters), page=max(request.args.get("page", 1, type=int), 1),
-                       per_page=PER_PAGE, error_out=False)  # fmt: skip
+    number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)  # a huge page overflows the OFFSET
+    page = db.paginate(_filtered(municipality, filters), page=number, per_page=PER_PAGE, error_out=False)
     args = {name: request.args[name] for name in filters}
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted") \
         and not request.headers.get("HX-History-Restore-Request")

@@ -50,6 +50,7 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"  # open data: anyone's tools may read it
+    response.headers["X-Content-Type-Options"] = "nosniff"  # shown inline: never sniffed into HTML
     return response
 
 

@@ -112,6 +112,9 @@ def correct(hearing: Hearing, subject: str, value: str, reason: str, user) -> Co
     if not reason.strip():
         raise PublicationError(_l("Give a reason; it is shown publicly."), "reason")
     target, attribute = _correction_target(hearing, subject)
+    limit = getattr(type(target).__table__.c[attribute].type, "length", None)
+    if limit is not None and len(value.strip()) > limit:  # the chair's name fits 200 characters, not 5000
+        raise PublicationError(_l("At most %(max)d characters.", max=limit), "value")
     before = getattr(target, attribute) or ""
     if before == value.strip():
         raise PublicationError(_l("Nothing changed."), "value")

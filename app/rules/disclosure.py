@@ -1,8 +1,10 @@
 """What of a hearing's figures the public may see: vote splits by gender and requirement figures, suppressed.
 
-A published count under the municipality's threshold could point at a handful of people, so it becomes None
-("<5" on a page, null in the open data). Totals that are the outcome of a vote stay: only their split is
-suppressed, with a complementary cell where one hidden cell would otherwise follow by subtraction.
+A published count from 1 to under the municipality's threshold could point at a handful of people, so it
+becomes None ("<5" on a page, null in the open data); a 0 points at no one and is shown. Totals that are the
+outcome of a vote stay: only their split is suppressed, with a complementary cell where one hidden cell would
+otherwise follow by subtraction (a 0 is never that cell). A small total whose only non-zero part is hidden still
+gives that part away: nothing is left to hide with it.
 """
 
 from collections.abc import Mapping, Sequence
@@ -33,13 +35,8 @@ class Split:
 
 
 def split(counts: Mapping[str, int], genders: Sequence[str], threshold: int) -> Split:
-    """A total kept as it is, and its parts by gender suppressed under the threshold.
-
-    A total of 0 says every part is 0, so its parts are shown: hiding them would hide nothing.
-    """
+    """A total kept as it is, and its parts by gender from 1 to under the threshold suppressed; zeros shown."""
     row = [counts.get(g, 0) for g in genders]
-    if not any(row):
-        return Split(0, dict.fromkeys(genders, 0), dict.fromkeys(genders, "0"), threshold)
     values, total = suppress_counts(row, threshold, keep_total=True)
     labels, _ = suppress_counts_labelled(row, threshold, keep_total=True)
     return Split(total, dict(zip(genders, values, strict=True)), dict(zip(genders, labels, strict=True)), threshold)

@@ -1,10 +1,14 @@
 """Small-cell suppression for public figures that cannot be worked back out.
 
-A count under the threshold is suppressed ("primary", published as "<5"); other counts are then suppressed
+A count from 1 to threshold - 1 is suppressed ("primary", published as "<5"); other counts are then suppressed
 ("complementary", published as "×") until no suppressed count follows from what is published, either exactly
 by adding and subtracting (linear algebra over the table's equations) or from the bounds the labels give away:
-a primary count lies in [0, threshold - 1], a complementary one in [threshold, ∞) since it would otherwise
+a primary count lies in [1, threshold - 1], a complementary one in [threshold, ∞) since it would otherwise
 have been primary. Those bounds are propagated along every line of the table to a fixpoint.
+
+A zero is published as 0 and never hidden. It says that nobody of that group came, which points at no one;
+hiding zeros on a hall of a few dozen people would hide most of a gender x age table, the number of women
+among it. Nor can a zero be a complement: "×" says "at least the threshold", which a 0 is not.
 """
 
 from collections.abc import Sequence
@@ -65,7 +69,7 @@ class SuppressedTable:
 
 
 def shown(value: int | None, threshold: int, *, primary: bool = True) -> str:
-    """A count as the public sees it: the number, "<threshold" when suppressed, "×" for a complement."""
+    """A count as the public sees it: the number (0 included), "<threshold" when suppressed, "×" for a complement."""
     if value is not None:
         return str(value)
     return f"<{threshold}" if primary else HIDDEN
@@ -166,7 +170,7 @@ def _exposed(lines: Sequence[Line], published: Sequence[int | None], bounds: dic
     """The suppressed entries that follow from the published ones, exactly or from the bounds of the labels.
 
     Linear elimination and bound propagation feed each other until neither finds anything more. An entry
-    whose label alone pins it (a threshold of 1: "<1" says 0) is taken as known and not reported.
+    whose label alone pins it (a threshold of 2: "<2" says 1) is taken as known and not reported.
     """
     known = {i: Fraction(v) for i, v in enumerate(published) if v is not None}
     known |= {i: Fraction(lo) for i, (lo, hi) in bounds.items() if lo == hi}
@@ -184,14 +188,14 @@ def _exposed(lines: Sequence[Line], published: Sequence[int | None], bounds: dic
 
 
 def _bounds(hidden: set[int], primary: set[int], threshold: int) -> dict[int, Bounds]:
-    """What the labels tell: a primary count is under the threshold, a complementary one is not."""
-    return {i: (0, threshold - 1) if i in primary else (max(threshold, 0), inf) for i in hidden}
+    """What the labels tell: a primary count is from 1 to under the threshold, a complementary one is not."""
+    return {i: (1, threshold - 1) if i in primary else (max(threshold, 0), inf) for i in hidden}
 
 
 def _complement(
     values: list[int], lines: list[Line], ranks: list[int], unknown: set[int], exposed: set[int], fixed: set[int]
 ) -> int | None:
-    """The entry to suppress next: the smallest open one sharing a line with an exposed entry.
+    """The entry to suppress next: the smallest open non-zero one sharing a line with an exposed entry.
 
     Lines with fewer unknowns go first, since a lone unknown is exposed by plain subtraction. When every line
     through an exposed entry is already hidden, an open entry on any line with a hidden one may still cut the
@@ -205,7 +209,7 @@ def _complement(
             continue
         open_count = sum(1 for i in members if i in unknown)
         for i in members:
-            if i not in unknown and i not in fixed:
+            if i not in unknown and i not in fixed and values[i]:  # "×" on a 0 would say it is >= threshold
                 key = (touches, open_count, ranks[i], values[i], i)
                 best = key if best is None or key < best else best
     return None if best is None else best[-1]
@@ -214,13 +218,13 @@ def _complement(
 def _suppress(
     values: list[int], lines: list[Line], ranks: list[int], threshold: int, fixed: set[int]
 ) -> tuple[set[int], set[int]]:
-    """Primary suppression under the threshold, then complements until nothing suppressed is exposed.
+    """Primary suppression from 1 to under the threshold, then complements until nothing suppressed is exposed.
 
     Gives the suppressed entries and the primary ones among them. Every round hides one more entry, so it
-    ends at the latest when everything not fixed is hidden; what is still exposed then is given away by the
-    layout itself, e.g. a single row equal to a kept total.
+    ends at the latest when everything neither fixed nor zero is hidden; what is still exposed then is given
+    away by the layout and the zeros themselves, e.g. a single row equal to a kept total.
     """
-    primary = {i for i, v in enumerate(values) if v < threshold and i not in fixed}
+    primary = {i for i, v in enumerate(values) if 0 < v < threshold and i not in fixed}
     unknown = set(primary)
     while True:
         published = [None if i in unknown else v for i, v in enumerate(values)]
@@ -232,7 +236,7 @@ def _suppress(
 
 
 def suppress_table(cells: Sequence[Sequence[int]], threshold: int, *, keep_total: bool = False) -> SuppressedTable:
-    """Suppress every count under the threshold, and enough others that none can be worked back out."""
+    """Suppress every count from 1 to under the threshold, and enough others that none can be worked back out."""
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
     if any(len(row) != n_cols for row in cells):
         raise ValueError("every row needs the same number of cells")
@@ -283,7 +287,7 @@ def recoverable(table: SuppressedTable) -> set[tuple]:
     """The suppressed entries whose values follow from the published ones and the labels' bounds.
 
     Exactly, by adding and subtracting along rows, columns and totals; or because the bounds pin them: "<t"
-    puts a count in [0, t - 1], "×" in [t, ∞) (any suppressed entry not in `table.primary` is taken as "×").
+    puts a count in [1, t - 1], "×" in [t, ∞) (any suppressed entry not in `table.primary` is taken as "×").
     """
     n_rows, n_cols = len(table.row_totals), len(table.column_totals)
     keys, lines, _ = _layout(n_rows, n_cols)

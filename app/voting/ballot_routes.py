@@ -94,7 +94,7 @@ def _choices_from(form, kind: str) -> dict[int, int]:
     """The ballot as {proposal id: value}; every id the form names goes to the service, which refuses strangers."""
     if kind in ("approval", "knapsack"):
         values = form.getlist("project")
-        if not all(v.isdigit() for v in values):
+        if not all(v.isascii() and v.isdigit() for v in values):  # "²".isdigit(), but int("²") fails
             raise service.VotingError(_("The ballot names a project that is not on it."))
         return {int(v): 1 for v in values}
     choices = {}

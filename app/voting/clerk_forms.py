@@ -26,10 +26,11 @@ HAND_COLUMNS = {"for": _l("For"), "against": _l("Against"), "abstain": _l("Absta
 SETUP_FIELDS = ("ballot_kind", "rule", "min_choices", "max_choices", "points", "rank_k", "min_score",
                 "min_winners", "max_winners", "max_project_cost", "registered_may_vote")  # fmt: skip
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Enter a whole number of zero or more."))
+INTEGER_MAX = 2**31 - 1  # the setup's integer columns; the highest project cost is a big integer
 
 
-def _count(label, **kwargs):
-    return IntegerField(label, validators=[Optional(), NOT_NEGATIVE], **kwargs)
+def _count(label, limit=INTEGER_MAX, **kwargs):
+    return IntegerField(label, validators=[Optional(), NOT_NEGATIVE, NumberRange(max=limit)], **kwargs)
 
 
 class SetupForm(AppForm):
@@ -44,7 +45,7 @@ class SetupForm(AppForm):
     min_score = _count(_l("Minimum score to be funded"))
     min_winners = _count(_l("At least this many winning projects"))
     max_winners = _count(_l("At most this many winning projects"))
-    max_project_cost = _count(_l("Highest cost of one project"))
+    max_project_cost = _count(_l("Highest cost of one project"), limit=10**15)
     registered_may_vote = BooleanField(_l("Any registered ticket may vote, not only those checked in"))
 
     def validate(self, extra_validators=None) -> bool:
