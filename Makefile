@@ -53,8 +53,9 @@ test-postgres: install-test translate-compile chromium
 lint: install-test
 	$(BIN)/ruff check app tests bench wsgi.py
 
+# Load run on SQLite and PostgreSQL (throwaway database at 127.0.0.1:5432); BENCH_DATABASES=sqlite for one.
 bench: install-test translate-compile
-	$(BIN)/python bench/checkin.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

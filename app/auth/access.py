@@ -1,5 +1,8 @@
 """Role checks: every clerk page loads its municipality or hearing through these."""
 
+import functools
+
+import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -27,8 +30,16 @@ def municipality_for(slug: str, allowed: set[str] = CAN_VIEW) -> Municipality:
     return municipality
 
 
+@functools.cache
+def _hearing_statement():
+    """Built once, on first use: every clerk page of a hearing runs it, and building costs more than running."""
+    return sa.select(Hearing).options(joinedload(Hearing.municipality)).where(Hearing.id == sa.bindparam("hearing_id"))
+
+
 def hearing_for(hearing_id: int, allowed: set[str] = CAN_VIEW) -> Hearing:
     """The hearing with `hearing_id`, if the user has a role in its municipality."""
-    hearing = db.get_or_404(Hearing, hearing_id, options=[joinedload(Hearing.municipality)])
+    hearing = db.session.scalar(_hearing_statement(), {"hearing_id": hearing_id})
+    if hearing is None:
+        abort(404)
     require_role(hearing.municipality, allowed)
     return hearing

@@ -1,5 +1,8 @@
 """Login, logout and the language switcher."""
 
+import functools
+
+import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,13 +19,19 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = None
 
 
+@functools.cache
+def _user_statement():
+    """Built once, on first use (the mappers are complete by then): every clerk request runs it."""
+    return sa.select(User).options(joinedload(User.memberships)).where(User.id == sa.bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Load the logged-in user for Flask-Login."""
     if not user_id.isdigit():
         return None
     # Every clerk page checks a role: load the memberships with the user, in one query.
-    return db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
+    return db.session.scalars(_user_statement(), {"user_id": int(user_id)}).unique().first()
 
 
 def _safe_next(target: str | None, default: str = "municipalities.manage_index") -> str:

@@ -19,7 +19,7 @@ from app.auth.models import CAN_EDIT, CAN_VIEW
 from app.extensions import db
 from app.hearings.models import IllegalTransition
 from app.hearings.outputs import absolute_url, qr_svg
-from app.registration import bp, service
+from app.registration import bp, panel_cache, service
 from app.registration.desk_forms import (
     GENDER_GROUPS,
     PERSON_GENDER,
@@ -268,12 +268,17 @@ def live(hearing_id):
     return _render("live.html", hearing, **_figures(hearing))
 
 
+def _panel(template: str, hearing) -> str:
+    """A polled panel; see panel_cache for why and how long it is reused."""
+    return panel_cache.cached(template, hearing, lambda: _render(template, hearing, **_figures(hearing))[0])
+
+
 @bp.route("/manage/hearings/<int:hearing_id>/live/panel")
 @login_required
 def live_panel(hearing_id):
     """The live panel's figures alone, polled by htmx every 3 seconds."""
     hearing = hearing_for(hearing_id, CAN_VIEW)
-    return _render("_live_panel.html", hearing, **_figures(hearing))
+    return _panel("_live_panel.html", hearing)
 
 
 @bp.route("/manage/hearings/<int:hearing_id>/projector")
@@ -289,7 +294,7 @@ def projector(hearing_id):
 def projector_panel(hearing_id):
     """The projector's figures alone, polled by htmx every 3 seconds."""
     hearing = hearing_for(hearing_id, CAN_VIEW)
-    return _render("_projector_panel.html", hearing, **_figures(hearing))
+    return _panel("_projector_panel.html", hearing)
 
 
 # -- attendance sheets ---------------------------------------------------------------------------

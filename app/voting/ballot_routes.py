@@ -1,5 +1,6 @@
 """The voter's ballot on the ticket page: fill it in, watch the running total, read the receipt."""
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -7,6 +8,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.forms import AppForm
@@ -17,6 +19,17 @@ from app.security import configured, limiter, ticket_key
 from app.voting import bp, service
 from app.voting.models import Ballot, VotingSetup
 
+
+@functools.cache
+def _ticket_statement():
+    """The ticket with its hearing and municipality, built on first use (the mappers are complete by then)."""
+    return sa.select(Participant).where(Participant.token == sa.bindparam("token")).options(
+        joinedload(Participant.hearing).joinedload(Hearing.municipality))
+
+
+# Every ballot request runs this: built once, since building a statement costs more than running it.
+_BALLOT = sa.select(Ballot).where(Ballot.hearing_id == sa.bindparam("hearing_id"),
+                                  Ballot.participant_id == sa.bindparam("participant_id"))  # fmt: skip
 NUMBER_FIELD = {"cumulative": re.compile(r"points-(\d+)"), "ranking": re.compile(r"place-(\d+)")}
 
 
@@ -50,7 +63,9 @@ def ballot_open_for(participant: Participant) -> bool:
 
 def _ticket(token: str) -> Participant:
     """The registered ticket of a public hearing; the token is the key."""
-    participant = db.first_or_404(sa.select(Participant).where(Participant.token == token))
+    participant = db.session.scalar(_ticket_statement(), {"token": token})
+    if participant is None:
+        abort(404)
     if not participant.hearing.is_public or participant.is_blank:
         abort(404)
     g.public_municipality = participant.hearing.municipality
@@ -73,8 +88,7 @@ def _page(template: str, participant: Participant, status: int = 200, **context)
 
 
 def _ballot_of(participant: Participant) -> Ballot | None:
-    return db.session.scalar(sa.select(Ballot).where(Ballot.hearing_id == participant.hearing_id,
-                                                     Ballot.participant_id == participant.id))  # fmt: skip
+    return db.session.scalar(_BALLOT, {"hearing_id": participant.hearing_id, "participant_id": participant.id})
 
 
 def _choices_from(form, kind: str) -> dict[int, int]:

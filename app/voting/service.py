@@ -27,6 +27,15 @@ BALLOT_MESSAGES = {
     "ranks_not_consecutive": _l("Number your choices 1, 2, 3 … without gaps."),
 }
 
+# The statements a ballot runs, built once: building a statement costs more than running it.
+_SETUP = sa.select(VotingSetup).where(VotingSetup.hearing_id == sa.bindparam("hearing_id"))
+_COSTS = sa.select(Proposal.id, Proposal.cost, Proposal.estimated_cost).where(
+    Proposal.hearing_id == sa.bindparam("hearing_id"), Proposal.status == "admitted")
+_CHECKED_IN = sa.select(CheckIn.id).where(CheckIn.participant_id == sa.bindparam("participant_id"))
+_BALLOT_FOR_UPDATE = sa.select(Ballot).where(
+    Ballot.hearing_id == sa.bindparam("hearing_id"), Ballot.participant_id == sa.bindparam("participant_id")
+).with_for_update()
+
 
 class VotingError(Exception):
     """A refused vote or count, with a translated message (and the field it is about)."""
@@ -38,12 +47,20 @@ class VotingError(Exception):
 
 
 def setup_for(hearing: Hearing) -> VotingSetup:
-    """The hearing's voting setup, created with defaults the first time it is asked for."""
-    setup = db.session.scalar(sa.select(VotingSetup).where(VotingSetup.hearing_id == hearing.id))
+    """The hearing's voting setup, created with defaults the first time it is asked for.
+
+    Remembered on the hearing object for as long as it stays in the session: a ballot asks for it
+    several times per request (a rolled-back new setup is not persistent any more and is read again).
+    """
+    setup = hearing.__dict__.get("_voting_setup")
+    if setup is not None and sa.inspect(setup).persistent and setup in db.session:
+        return setup
+    setup = db.session.scalar(_SETUP, {"hearing_id": hearing.id})
     if setup is None:
         setup = VotingSetup(hearing_id=hearing.id, rule="greedy" if hearing.envelope else "majority")
         db.session.add(setup)
         db.session.flush()
+    hearing.__dict__["_voting_setup"] = setup
     return setup
 
 
@@ -53,6 +70,12 @@ def candidates(hearing: Hearing) -> list[Proposal]:
         sa.select(Proposal).where(Proposal.hearing_id == hearing.id, Proposal.status == "admitted")
         .order_by(Proposal.id)
     ))  # fmt: skip
+
+
+def candidate_costs(hearing: Hearing) -> dict[int, int]:
+    """{proposal id: cost} of the candidates, read as plain columns (a ballot checks it on every submission)."""
+    rows = db.session.execute(_COSTS, {"hearing_id": hearing.id})
+    return {id_: int((cost if cost is not None else estimated) or 0) for id_, cost, estimated in rows}
 
 
 def cost_of(proposal: Proposal) -> int:
@@ -110,12 +133,12 @@ def may_vote(hearing: Hearing, participant: Participant) -> bool:
         return False
     if setup_for(hearing).registered_may_vote:
         return True
-    return db.session.scalar(sa.select(CheckIn.id).where(CheckIn.participant_id == participant.id)) is not None
+    return db.session.scalar(_CHECKED_IN, {"participant_id": participant.id}) is not None
 
 
 def _validated(hearing: Hearing, choices: dict[int, int]) -> dict[int, int]:
     setup = setup_for(hearing)
-    costs = {p.id: cost_of(p) for p in candidates(hearing)}
+    costs = candidate_costs(hearing)
     errors = ballot_rules.ballot_errors(rules_for(hearing, setup), choices, costs)
     if errors:
         reason, figures = errors[0]
@@ -137,26 +160,32 @@ def cast(hearing: Hearing, participant: Participant, choices: dict[int, int], *,
     gender, band = participant.gender, participant.age_band_id
     entered_by_id = entered_by.id if entered_by is not None else None
     for _ in range(3):
-        ballot = db.session.scalar(
-            sa.select(Ballot).where(Ballot.hearing_id == hearing_id, Ballot.participant_id == participant_id)
-            .with_for_update()
-        )  # fmt: skip
+        ballot = db.session.scalar(_BALLOT_FOR_UPDATE, {"hearing_id": hearing_id, "participant_id": participant_id})
         if ballot is None:
             ballot = Ballot(hearing_id=hearing_id, participant_id=participant_id, gender=gender, age_band_id=band)
             db.session.add(ballot)
         else:
             ballot.version += 1
             ballot.submitted_at = utcnow()
-            ballot.choices.clear()
         ballot.source, ballot.entered_by_id = source, entered_by_id  # a paper ballot counts as paper, by its clerk
         try:
             db.session.flush()
-            ballot.choices.extend(BallotChoice(proposal_id=p, value=v) for p, v in chosen.items())
+            _replace_choices(ballot, chosen)
             db.session.commit()
             return ballot
         except IntegrityError:  # another request of the same voter inserted first: replace that one
             db.session.rollback()
     raise VotingError(_l("Your ballot could not be saved. Please send it again."))
+
+
+def _replace_choices(ballot: Ballot, chosen: dict[int, int]) -> None:
+    """The ballot's choices become `chosen`: one DELETE (for a changed ballot) and one multi-row INSERT."""
+    if ballot.version > 1:
+        db.session.execute(sa.delete(BallotChoice).where(BallotChoice.ballot_id == ballot.id))
+    if chosen:
+        db.session.execute(sa.insert(BallotChoice), [{"ballot_id": ballot.id, "proposal_id": p, "value": v}
+                                                     for p, v in chosen.items()])  # fmt: skip
+    db.session.expire(ballot, ["choices"])
 
 
 def enter_paper_ballot(hearing: Hearing, choices: dict[int, int], gender: str, age_band_id: int | None, user,
