@@ -168,16 +168,21 @@ def update_hearing(hearing: Hearing, form) -> None:
 
 def announce(hearing: Hearing, justifications: dict[str, str]) -> None:
     """Announce; every unmet schedule check needs a non-empty justification."""
-    unmet = [check.id for check in checks_for_hearing(hearing) if not check.met]
+    move_with_justifications(hearing, "announce", checks_for_hearing(hearing), justifications)
+
+
+def move_with_justifications(hearing: Hearing, stage: str, checks, justifications: dict[str, str], user=None):
+    """Make the `stage` move (announce, publish); each unmet check needs a written, published justification."""
+    unmet = [check.id for check in checks if not check.met]
     missing = [req for req in unmet if not (justifications.get(req) or "").strip()]
     if missing:
         raise JustificationNeeded(missing)
     before = hearing.snapshot()
-    hearing.announce(utcnow())
+    getattr(hearing, stage)(utcnow())
     for requirement in unmet:
-        justify(hearing, "announce", requirement, justifications[requirement].strip())
-    record("hearing.announce", hearing, before, hearing.snapshot() | {"justified": unmet},
-           hearing.municipality_id)  # fmt: skip
+        justify(hearing, stage, requirement, justifications[requirement].strip())
+    record(f"hearing.{stage}", hearing, before, hearing.snapshot() | {"justified": unmet},
+           hearing.municipality_id, user)  # fmt: skip
     db.session.commit()
 
 

@@ -30,7 +30,7 @@ from app.rules import suppression
 from app.timeutil import utc_to_local
 from app.voting import service as voting
 from app.voting.clerk_forms import HAND_COLUMNS, RULE_LABELS
-from app.voting.models import HandCount, Outcome
+from app.voting.models import Outcome
 
 
 @dataclass(frozen=True)
@@ -184,16 +184,6 @@ def _proposer(proposal) -> str:
     return f"{ORGANISATION_KINDS[organisation.kind]}: {organisation.name}"
 
 
-def _hands(hearing: Hearing) -> dict[str, dict[str, tuple[int, int, int]]]:
-    """Show-of-hands counts: proposal id -> gender -> (for, against, abstain)."""
-    counts: dict[str, dict[str, tuple[int, int, int]]] = {}
-    for row in db.session.scalars(sa.select(HandCount).where(HandCount.hearing_id == hearing.id)):
-        kind, _sep, key = row.subject.partition(":")
-        if kind == "proposal":
-            counts.setdefault(key, {})[row.gender] = (row.votes_for, row.votes_against, row.votes_abstain)
-    return counts
-
-
 def _vote_row(label: str, counts: list[int], threshold: int) -> tuple[list[str], int]:
     """One row of a vote table: the label, each gender's figure (suppressed) and the total (kept)."""
     shown, _total = suppression.suppress_counts_labelled(counts, threshold, keep_total=True)
@@ -234,7 +224,7 @@ def _proposals(hearing: Hearing) -> tuple[str, list[ProposalEntry]]:
     municipality = hearing.municipality
     threshold = municipality.small_cell_threshold
     show_of_hands = outcome is None or outcome.rule == "majority"
-    hands = _hands(hearing) if show_of_hands else {}
+    hands = voting.hand_counts(hearing) if show_of_hands else {}
     by_gender = (outcome.breakdown or {}).get("by_gender", {}) if outcome is not None else {}
     selected = set(outcome.selected) if outcome is not None else set()
     genders = _vote_genders(hearing, outcome, show_of_hands)

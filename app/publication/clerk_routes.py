@@ -9,6 +9,7 @@ from app.auth.access import hearing_for
 from app.auth.models import CAN_EDIT, CAN_VIEW
 from app.extensions import db
 from app.hearings.models import IllegalTransition
+from app.hearings.service import JustificationNeeded
 from app.minutes.models import Question
 from app.proposals.overview import local_today
 from app.publication import bp, service
@@ -39,7 +40,7 @@ def publish(hearing_id):
                       for key, value in request.form.items() if key.startswith("justification_")}  # fmt: skip
     try:
         service.publish(hearing, justifications, current_user)
-    except service.JustificationNeeded as needed:
+    except JustificationNeeded as needed:
         flash(_("Explain why the hearing is published although a requirement is not met."), "error")
         return _render_prepare(hearing, 422, needed.requirements)
     except IllegalTransition as refused:

@@ -7,10 +7,11 @@ A constant number of queries whatever the number of participants, proposals or b
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import abort, current_app, g, url_for
+from flask import abort, current_app, url_for
 
 from app.extensions import db
 from app.hearings.models import SIGNED_KINDS, Hearing, HearingDocument
+from app.hearings.public import public_hearing
 from app.proposals import overview
 from app.proposals.models import Proposal
 from app.publication import service
@@ -18,8 +19,8 @@ from app.publication.figures import AttendanceFigures, attendance_figures
 from app.publication.models import Correction
 from app.rules import disclosure
 from app.rules.checks import Check
-from app.voting.models import HandCount, Outcome
-from app.voting.service import cost_of
+from app.voting.models import Outcome
+from app.voting.service import cost_of, hand_counts
 
 MINUTES_LANGUAGES = ("ky", "ru", "uz", "en")
 
@@ -85,20 +86,10 @@ class Results:
 
 def published_hearing(code: str) -> Hearing:
     """A hearing whose results are published; anything else is not found."""
-    hearing = db.first_or_404(sa.select(Hearing).where(Hearing.public_code == code.upper()))
+    hearing = public_hearing(code)
     if not hearing.is_published:
         abort(404)
-    g.public_municipality = hearing.municipality
     return hearing
-
-
-def _hands(hearing: Hearing) -> dict[str, dict[str, tuple[int, int, int]]]:
-    counts: dict[str, dict[str, tuple[int, int, int]]] = {}
-    for row in db.session.scalars(sa.select(HandCount).where(HandCount.hearing_id == hearing.id)):
-        kind, _, key = row.subject.partition(":")
-        if kind == "proposal":
-            counts.setdefault(key, {})[row.gender] = (row.votes_for, row.votes_against, row.votes_abstain)
-    return counts
 
 
 def _proposal_results(hearing: Hearing, outcome: Outcome | None, genders: list[str], threshold: int):
@@ -108,7 +99,7 @@ def _proposal_results(hearing: Hearing, outcome: Outcome | None, genders: list[s
     scores = outcome.scores if outcome else {}
     place = {str(p): n for n, p in enumerate(outcome.selected if outcome else (), start=1)}
     majority = outcome is not None and outcome.rule == "majority"
-    hands = _hands(hearing) if majority else {}
+    hands = hand_counts(hearing) if majority else {}
     rows = []
     for proposal in proposals:
         key = str(proposal.id)

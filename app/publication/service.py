@@ -9,7 +9,7 @@ from app.audit.service import record
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.hearings.models import Hearing
-from app.hearings.service import JustificationNeeded, justify, schedule_settings
+from app.hearings.service import move_with_justifications, schedule_settings
 from app.minutes.models import Question
 from app.proposals import overview
 from app.proposals.models import Proposal
@@ -92,17 +92,8 @@ def requirement_checks(hearing: Hearing, published_on: date | None = None):
 def publish(hearing: Hearing, justifications: dict[str, str], user) -> None:
     """Publish a closed hearing; each requirement not met needs a written justification, published beside it."""
     today = overview.local_today(hearing.municipality)
-    unmet = [check.id for check in requirement_checks(hearing, published_on=today) if not check.met]
-    missing = [req for req in unmet if not (justifications.get(req) or "").strip()]
-    if missing:
-        raise JustificationNeeded(missing)
-    before = hearing.snapshot()
-    hearing.publish(utcnow())
-    for requirement in unmet:
-        justify(hearing, "publish", requirement, justifications[requirement].strip())
-    record("hearing.publish", hearing, before, hearing.snapshot() | {"justified": unmet},
-           hearing.municipality_id, user)  # fmt: skip
-    db.session.commit()
+    move_with_justifications(hearing, "publish", requirement_checks(hearing, published_on=today), justifications,
+                             user)  # fmt: skip
 
 
 def correct(hearing: Hearing, subject: str, value: str, reason: str, user) -> Correction:

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.proposals.models import Proposal
 from app.registration.models import GENDERS
-from app.voting.models import HandCount, Outcome
-from app.voting.service import cost_of
+from app.voting.models import Outcome
+from app.voting.service import cost_of, hand_counts
 
 
 @dataclass
@@ -37,20 +37,11 @@ class ProjectRow:
         return sum(counts[column] for counts in self.hands.values())
 
 
-def _hands(hearing) -> dict[str, dict[str, tuple[int, int, int]]]:
-    counts: dict[str, dict[str, tuple[int, int, int]]] = {}
-    for row in db.session.scalars(sa.select(HandCount).where(HandCount.hearing_id == hearing.id)):
-        kind, _sep, key = row.subject.partition(":")
-        if kind == "proposal":
-            counts.setdefault(key, {})[row.gender] = (row.votes_for, row.votes_against, row.votes_abstain)
-    return counts
-
-
 def outcome_view(hearing, result: Outcome) -> dict:
     """Everything the results page shows, from the stored outcome (never recounted here)."""
     breakdown = result.breakdown or {}
     by_gender = breakdown.get("by_gender", {})
-    hands = _hands(hearing) if result.rule == "majority" else {}
+    hands = hand_counts(hearing) if result.rule == "majority" else {}
     ids = {int(p) for p in [*result.scores, *by_gender, *result.selected]}
     proposals = {p.id: p for p in db.session.scalars(sa.select(Proposal).where(Proposal.id.in_(ids)))}
     place = {p: n for n, p in enumerate(result.selected, start=1)}

@@ -278,14 +278,21 @@ def compute_outcome(hearing: Hearing) -> Outcome:
     return outcome
 
 
+def hand_counts(hearing: Hearing) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """Show-of-hands counts on proposals: proposal id -> gender -> (for, against, abstain)."""
+    counts: dict[str, dict[str, tuple[int, int, int]]] = {}
+    for row in db.session.scalars(sa.select(HandCount).where(HandCount.hearing_id == hearing.id)):
+        kind, _sep, key = row.subject.partition(":")
+        if kind == "proposal":
+            counts.setdefault(key, {})[row.gender] = (row.votes_for, row.votes_against, row.votes_abstain)
+    return counts
+
+
 def _majority(hearing: Hearing, proposals: list[Proposal]) -> tuple[list[str], dict[str, int]]:
     """Show of hands: a proposal is adopted when more hands are for it than against."""
-    totals = {str(p.id): [0, 0] for p in proposals}
-    for row in db.session.scalars(sa.select(HandCount).where(HandCount.hearing_id == hearing.id)):
-        kind, _, key = row.subject.partition(":")
-        if kind == "proposal" and key in totals:
-            totals[key][0] += row.votes_for
-            totals[key][1] += row.votes_against
+    hands = hand_counts(hearing)
+    totals = {str(p.id): [sum(c[0] for c in hands.get(str(p.id), {}).values()),
+                          sum(c[1] for c in hands.get(str(p.id), {}).values())] for p in proposals}  # fmt: skip
     adopted = outcome_rules.majority({p: (f, a) for p, (f, a) in totals.items()})
     return [p for p, yes in adopted.items() if yes], {p: f for p, (f, _) in totals.items()}
 
