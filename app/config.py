@@ -39,10 +39,11 @@ class Config:
     SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = _flag("SECURE_COOKIES", PRODUCTION)
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-    # Rate limits (Flask-Limiter). memory:// counts per worker process; several gunicorn workers should share
-    # redis://127.0.0.1:6379 so that a limit is one limit. Figures: "N per minute", several joined by ";".
+    # Rate limits (Flask-Limiter). swept-memory:// (app/ratelimit_store.py) counts per worker process; several
+    # gunicorn workers should share redis://127.0.0.1:6379 so that a limit is one limit.
+    # Figures: "N per minute", several joined by ";".
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "swept-memory://")
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_KEY_PREFIX = "hearings"
     RATELIMIT_SWALLOW_ERRORS = True  # an unreachable Redis lets requests through rather than failing them
@@ -72,5 +73,5 @@ class TestConfig(Config):
     TRUSTED_PROXIES = 0
     # Limits stay on but out of reach; tests/test_rate_limits.py sets real figures.
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "swept-memory://"
     RATELIMIT_REGISTRATION = RATELIMIT_BALLOT = RATELIMIT_TICKET_MISSES = "100000 per hour"

@@ -23,6 +23,8 @@ from limits import parse_many
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import ratelimit_store  # noqa: F401 (registers the swept-memory:// scheme)
+
 log = logging.getLogger(__name__)
 limiter = Limiter(key_func=get_remote_address)
 

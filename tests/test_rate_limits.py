@@ -4,6 +4,7 @@ The test configuration keeps every limit out of reach; the `limits` fixture puts
 """
 
 import re
+import time
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -238,3 +239,26 @@ def test_malformed_codes_are_refused_without_counting_as_guesses(client, desk, l
     for text in ("12", "ABC", "O0O0O0", "toolongcode"):
         assert scan(client, desk, text).status_code == 422
     assert scan(client, desk, desk.people[0].short_code).status_code == 200
+
+
+def test_the_swept_memory_store_is_the_limiters_and_keeps_limits_exact_between_sweeps(app):
+    """The slower sweep only frees memory: an expired window lets requests through before any sweep ran."""
+    from limits import parse
+    from limits.storage import storage_from_string
+    from limits.strategies import MovingWindowRateLimiter
+
+    from app import ratelimit_store
+
+    with app.app_context():
+        assert isinstance(limiter.storage, ratelimit_store.SweptMemoryStorage)
+    storage = storage_from_string("swept-memory://")
+    assert isinstance(storage, ratelimit_store.SweptMemoryStorage)
+    window, strategy = parse("2 per second"), MovingWindowRateLimiter(storage)
+    assert strategy.hit(window, "ticket:a") and strategy.hit(window, "ticket:a")
+    assert not strategy.hit(window, "ticket:a")  # the third in the same second is refused
+    assert strategy.hit(window, "ticket:b")  # another key is not held up
+    assert storage.timer.interval == ratelimit_store.SWEEP_SECONDS and storage.timer.daemon
+    storage.timer.cancel()  # no sweep at all from here on
+    time.sleep(1.05)  # the window passes
+    assert any("ticket:a" in key for key in storage.events)  # the old hits are still held in memory...
+    assert strategy.hit(window, "ticket:a")  # ...yet the limit counts only what is inside the window

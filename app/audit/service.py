@@ -1,6 +1,7 @@
 """Writing audit events (one call per state change, inside the caller's transaction) and checking the chain."""
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_login import current_user
@@ -17,30 +18,49 @@ _PG_AUDIT_LOCK = 7_400_001  # advisory lock key that serialises appends to the c
 STREAM_BATCH = 2000  # rows fetched at a time while verifying, so a long log never sits in memory
 
 
-def record(action, obj, before=None, after=None, municipality_id=None, user=None) -> AuditEvent:
+def record(action, obj, before=None, after=None, municipality_id=None, user=None) -> None:
     """Append an audit event for `action` on `obj`; the caller commits.
 
-    The row is inserted first so that, on SQLite, this transaction holds the write lock before
-    the previous hash is read; on PostgreSQL an advisory lock does the same. Either way no two
-    events can claim the same predecessor.
+    No two events may claim the same predecessor, so the previous hash is read only while this
+    transaction holds the database's write lock: on PostgreSQL an advisory lock; on SQLite the lock
+    that the transaction's first write took. When the transaction has written nothing yet (SQLite),
+    the row is inserted first to take that lock, and its hashes are filled in afterwards.
     """
     if user is None and current_user and current_user.is_authenticated:
         user = current_user
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
-    event = AuditEvent(
-        at=utcnow(), user_id=user.id if user else None, municipality_id=municipality_id, action=action,
-        object_type=type(obj).__name__.lower(), object_id=obj.id, before=before, after=after,
-        prev_hash=PENDING, hash=PENDING,
-    )  # fmt: skip
-    db.session.add(event)
-    db.session.flush()
-    previous = db.session.scalar(
-        sa.select(AuditEvent.hash).where(AuditEvent.id < event.id).order_by(AuditEvent.id.desc()).limit(1)
-    )
-    event.prev_hash = previous or GENESIS
-    event.hash = event_digest(event.prev_hash, event_fields(event))
-    return event
+    values = {"at": utcnow(), "user_id": user.id if user else None, "municipality_id": municipality_id,
+              "action": action, "object_type": type(obj).__name__.lower(), "object_id": obj.id,
+              "before": before, "after": after}  # fmt: skip
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_PG_LOCK, {"key": _PG_AUDIT_LOCK})
+        holds_lock = True
+    else:
+        holds_lock = connection.connection.dbapi_connection.in_transaction  # sqlite3 begins only before a write
+    fields = event_fields(SimpleNamespace(**values))
+    if holds_lock:
+        previous = connection.scalar(_LAST_HASH) or GENESIS
+        connection.execute(_INSERT, values | {"prev_hash": previous, "hash": event_digest(previous, fields)})
+        return
+    event_id = connection.scalar(_INSERT_PENDING, values | {"prev_hash": PENDING, "hash": PENDING})
+    previous = connection.scalar(_HASH_BEFORE, {"event_id": event_id}) or GENESIS
+    digest = event_digest(previous, fields)
+    connection.execute(_SET_HASHES, {"event_id": event_id, "new_prev": previous, "new_hash": digest})
+
+
+# Built once: every check-in and ballot appends an event, and building a statement costs more than running it.
+_PG_LOCK = sa.text("SELECT pg_advisory_xact_lock(:key)")
+_LAST_HASH = sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+_INSERT = sa.insert(AuditEvent)
+_INSERT_PENDING = sa.insert(AuditEvent).returning(AuditEvent.id)
+_HASH_BEFORE = (
+    sa.select(AuditEvent.hash).where(AuditEvent.id < sa.bindparam("event_id")).order_by(AuditEvent.id.desc()).limit(1)
+)
+_SET_HASHES = (
+    sa.update(AuditEvent)
+    .where(AuditEvent.id == sa.bindparam("event_id"))
+    .values(prev_hash=sa.bindparam("new_prev"), hash=sa.bindparam("new_hash"))
+)
 
 
 def stored_links() -> Iterator[Link]:

@@ -138,23 +138,28 @@ def create_blank_tickets(hearing: Hearing, count: int) -> list[Participant]:
     raise RegistrationError(_l("Could not issue a ticket. Please try again."))
 
 
+# The desk shows the person's age band and settlement right after the scan: load them at once. Built once,
+# since building a statement costs more than running it (the desk runs one per scan).
+_TICKET = sa.select(Participant).options(joinedload(Participant.age_band), joinedload(Participant.settlement))
+_TICKET_BY_TOKEN = _TICKET.where(Participant.token == sa.bindparam("token"))
+_TICKET_BY_CODE = _TICKET.where(
+    Participant.hearing_id == sa.bindparam("hearing_id"), Participant.short_code == sa.bindparam("code")
+)
+
+
 def find_ticket(hearing: Hearing, text: str) -> Participant:
     """The participant for a scanned URL, a token or a typed short code, in this hearing."""
     check_ticket_guesses()  # a clerk who typed too many unknown codes waits, whatever the code now
     text = (text or "").strip()[:300]
     if "/t/" in text:
         text = text.rsplit("/t/", 1)[1].split("?")[0].strip("/")
-    # The desk shows the person's age band and settlement right after the scan: load them at once.
-    query = sa.select(Participant).options(joinedload(Participant.age_band), joinedload(Participant.settlement))
     if len(text) >= 20:
-        participant = db.session.scalar(query.where(Participant.token == text))
+        participant = db.session.scalar(_TICKET_BY_TOKEN, {"token": text})
     else:
         code = normalize_code(text)
         if not is_wellformed(code):
             raise RegistrationError(_l("A code has 6 letters and digits, for example K7M2QX."), "code")
-        participant = db.session.scalar(
-            query.where(Participant.hearing_id == hearing.id, Participant.short_code == code)
-        )
+        participant = db.session.scalar(_TICKET_BY_CODE, {"hearing_id": hearing.id, "code": code})
     if participant is None:
         count_ticket_miss()
         raise RegistrationError(_l("No ticket with this code."), "code")
