@@ -67,6 +67,17 @@ def _recent(hearing) -> list[CheckIn]:
     ).all()
 
 
+@bp.app_template_global()
+def who(person, gender_labels, with_name=True) -> str:
+    """Gender · age band · settlement (and the name, when the person gave one), as the desk shows a person.
+
+    A function rather than a macro: the desk renders it twice after every scan.
+    """
+    parts = (gender_labels.get(person.gender, ""), person.age_band.label if person.age_band else "",
+             person.settlement.name if person.settlement else "", (person.name or "") if with_name else "")  # fmt: skip
+    return " · ".join(text for text in map(str, parts) if text)
+
+
 def _render(template, hearing, status=200, **context):
     return render_template(
         DESK + template, hearing=hearing, municipality=hearing.municipality, gender_labels=PERSON_GENDER,
