@@ -46,11 +46,30 @@ def _reset_database(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database beside TEST_DATABASE_URL's: `test_gw0`, ...
+
+    They are made from the given database (same server, same credentials) and kept for the next run.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    given = sa.engine.make_url(url)
+    name = f"{given.database}_{worker}"
+    engine = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app on a database built by running every migration from an empty schema."""
     tmp = tmp_path_factory.mktemp("instance")
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite'}"
+    url = _worker_database(os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite'}")
     _reset_database(url)
 
     class Config(TestConfig):
