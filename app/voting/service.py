@@ -5,6 +5,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.audit.service import record
 from app.extensions import db
@@ -30,11 +31,13 @@ BALLOT_MESSAGES = {
 # The statements a ballot runs, built once: building a statement costs more than running it.
 _SETUP = sa.select(VotingSetup).where(VotingSetup.hearing_id == sa.bindparam("hearing_id"))
 _COSTS = sa.select(Proposal.id, Proposal.cost, Proposal.estimated_cost).where(
-    Proposal.hearing_id == sa.bindparam("hearing_id"), Proposal.status == "admitted")
+    Proposal.hearing_id == sa.bindparam("hearing_id"), Proposal.status == "admitted",
+    Proposal.id.in_(sa.bindparam("ids", expanding=True)))
 _CHECKED_IN = sa.select(CheckIn.id).where(CheckIn.participant_id == sa.bindparam("participant_id"))
 _BALLOT_FOR_UPDATE = sa.select(Ballot).where(
     Ballot.hearing_id == sa.bindparam("hearing_id"), Ballot.participant_id == sa.bindparam("participant_id")
 ).with_for_update()
+_INSERT_BALLOT = sa.insert(Ballot).returning(Ballot.id)
 
 
 class VotingError(Exception):
@@ -72,9 +75,11 @@ def candidates(hearing: Hearing) -> list[Proposal]:
     ))  # fmt: skip
 
 
-def candidate_costs(hearing: Hearing) -> dict[int, int]:
-    """{proposal id: cost} of the candidates, read as plain columns (a ballot checks it on every submission)."""
-    rows = db.session.execute(_COSTS, {"hearing_id": hearing.id})
+def candidate_costs(hearing: Hearing, ids) -> dict[int, int]:
+    """{proposal id: cost} of those of `ids` that are candidates, read as plain columns (every ballot checks it)."""
+    if not ids:
+        return {}
+    rows = db.session.execute(_COSTS, {"hearing_id": hearing.id, "ids": list(ids)})
     return {id_: int((cost if cost is not None else estimated) or 0) for id_, cost, estimated in rows}
 
 
@@ -138,7 +143,7 @@ def may_vote(hearing: Hearing, participant: Participant) -> bool:
 
 def _validated(hearing: Hearing, choices: dict[int, int]) -> dict[int, int]:
     setup = setup_for(hearing)
-    costs = candidate_costs(hearing)
+    costs = candidate_costs(hearing, choices)  # the rule needs the chosen ones only
     errors = ballot_rules.ballot_errors(rules_for(hearing, setup), choices, costs)
     if errors:
         reason, figures = errors[0]
@@ -160,16 +165,20 @@ def cast(hearing: Hearing, participant: Participant, choices: dict[int, int], *,
     gender, band = participant.gender, participant.age_band_id
     entered_by_id = entered_by.id if entered_by is not None else None
     for _ in range(3):
-        ballot = db.session.scalar(_BALLOT_FOR_UPDATE, {"hearing_id": hearing_id, "participant_id": participant_id})
-        if ballot is None:
-            ballot = Ballot(hearing_id=hearing_id, participant_id=participant_id, gender=gender, age_band_id=band)
-            db.session.add(ballot)
-        else:
-            ballot.version += 1
-            ballot.submitted_at = utcnow()
-        ballot.source, ballot.entered_by_id = source, entered_by_id  # a paper ballot counts as paper, by its clerk
         try:
-            db.session.flush()
+            ballot = db.session.scalar(_BALLOT_FOR_UPDATE, {"hearing_id": hearing_id, "participant_id": participant_id})
+            if ballot is None:  # the first ballot of a ticket: one INSERT, then the row joins the session
+                values = {"hearing_id": hearing_id, "participant_id": participant_id, "gender": gender,
+                          "age_band_id": band, "version": 1, "submitted_at": utcnow(), "source": source,
+                          "entered_by_id": entered_by_id}  # fmt: skip
+                ballot = Ballot(id=db.session.scalar(_INSERT_BALLOT, values), **values)
+                make_transient_to_detached(ballot)
+                db.session.add(ballot)
+            else:
+                ballot.version += 1
+                ballot.submitted_at = utcnow()
+                ballot.source, ballot.entered_by_id = source, entered_by_id  # paper counts as paper, by its clerk
+                db.session.flush()
             _replace_choices(ballot, chosen)
             db.session.commit()
             return ballot
