@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from app.config import Config
-from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
 
 
 def create_app(config: object | dict | None = None) -> Flask:
@@ -42,6 +42,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    compress.init_app(app)
     _register_blueprints(app)
 
     from app import cli
