@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from app.config import Config
-from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
 
 
 def create_app(config: object | dict | None = None) -> Flask:
@@ -29,7 +29,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     _check_production_secret(app)
     app.url_map.converters["int"] = DatabaseInteger  # before any route is added
 
-    from app import database, errors, i18n, security
+    from app import assets, database, errors, i18n, security
 
     db.init_app(app)
     database.configure_engine(app)
@@ -42,6 +42,8 @@ def create_app(config: object | dict | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    compress.init_app(app)
+    assets.init_app(app)
     _register_blueprints(app)
 
     from app import cli

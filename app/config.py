@@ -52,6 +52,16 @@ class Config:
     RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION", "10 per minute;100 per hour")
     RATELIMIT_BALLOT = os.environ.get("RATELIMIT_BALLOT", "10 per minute")
     RATELIMIT_TICKET_MISSES = os.environ.get("RATELIMIT_TICKET_MISSES", "30 per 10 minutes;200 per day")
+    # Compression of dynamic responses (Flask-Compress): brotli when the browser takes it, else gzip, at fast
+    # levels since every page and fragment pays them; static files are compressed once, at the best levels
+    # (app/assets.py). Small bodies are not worth it; send_file responses (documents, photos, PDFs) never are.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 4
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_STREAMS = False
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                          "image/svg+xml", "text/csv", "text/plain", "text/calendar", "application/atom+xml"]
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # printed on posters when set
     # Outgoing e-mail (notifications to organisations and proposers), sent from the outbox.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in create_app."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +26,4 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = Htmx()
+compress = Compress()

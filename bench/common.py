@@ -4,6 +4,7 @@ Nothing here asserts anything about time: the benchmarks print figures and fail 
 """
 
 import contextlib
+import gzip
 import http.client
 import multiprocessing
 import os
@@ -17,11 +18,16 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 
+import brotli
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
 # Trust auth on loopback, as in CI; the benchmark creates and drops its own database there.
 POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# What Chromium sends, so that the server compresses as it does for a browser; "identity" to compare without.
+ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip, deflate, br, zstd")
+DECODERS = {"br": brotli.decompress, "gzip": gzip.decompress}
 CSRF_FIELD = re.compile(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -135,7 +141,7 @@ class Session:
 
     def request(self, method, path, body=None, headers=None) -> tuple[int, bytes]:
         """Send one request on the kept-alive connection (reconnecting if the server closed it)."""
-        headers = dict(headers or {})
+        headers = {"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in range(3):
@@ -143,6 +149,9 @@ class Session:
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
                 data = response.read()
+                encoding = response.getheader("Content-Encoding")
+                if encoding:
+                    data = DECODERS[encoding](data)
                 break
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.connection.close()

@@ -13,7 +13,8 @@ nothing about time; exits non-zero on errors, crashes or a lost acknowledged wri
 Run with `make bench` (both databases) or `.venv/bin/python bench/load.py`. Settings (environment):
 BENCH_DATABASES (sqlite,postgresql), BENCH_PARTICIPANTS (5000), BENCH_PROPOSALS (200), BENCH_CLIENTS (8),
 BENCH_WORKERS (2), BENCH_THREADS (4), BENCH_TRIVIAL (3000), BENCH_PANEL (2000), BENCH_RESULTS (200),
-BENCH_POSTGRES_ADMIN_URL (maintenance connection that creates and drops the throwaway database).
+BENCH_POSTGRES_ADMIN_URL (maintenance connection that creates and drops the throwaway database),
+BENCH_ACCEPT_ENCODING (default Chromium's "gzip, deflate, br, zstd"; "identity" for uncompressed answers).
 """
 
 import os

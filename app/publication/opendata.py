@@ -147,7 +147,7 @@ def results_json(results: Results) -> dict:
     """The whole published record in schema v1."""
     hearing = results.hearing
     return {
-        "schema": absolute_url("static", filename=SCHEMA_FILE),
+        "schema": absolute_url("static", filename=SCHEMA_FILE, v=None),  # an identifier: no content hash
         "schema_version": SCHEMA_VERSION,
         "documentation": absolute_url("publication.schema"),
         "hearing": _hearing(results),
