@@ -25,9 +25,15 @@ class SweptMemoryStorage(MemoryStorage):
         self._start_sweep()
 
     def _start_sweep(self) -> None:
-        self.timer = threading.Timer(SWEEP_SECONDS, self._MemoryStorage__expire_events)
+        self.timer = threading.Timer(SWEEP_SECONDS, self._sweep)
         self.timer.daemon = True  # never keeps a stopping worker alive
         self.timer.start()
+
+    def _sweep(self) -> None:
+        try:
+            self._MemoryStorage__expire_events()
+        except KeyError:  # a request dropped an expired key while the sweep ran (limits reads without the lock)
+            pass  # the next sweep, scheduled by the next hit, frees the rest
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (overrides the parent's private method)
         if not self.timer.is_alive():
