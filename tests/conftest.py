@@ -85,13 +85,8 @@ def app(tmp_path_factory):
         db.engine.dispose()  # close pooled connections before pytest exits (ResourceWarning otherwise)
 
 
-@pytest.fixture(autouse=True)
-def _empty_tables(request):
-    """Empty every table after each test so that tests never see each other's rows."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
+def empty_tables(app) -> None:
+    """Delete every row of every table (the schema stays)."""
     if has_app_context():
         db.session.remove()  # end the test's own transaction, or PostgreSQL's TRUNCATE waits for it
     with app.app_context():
@@ -104,6 +99,14 @@ def _empty_tables(request):
             for name in tables:
                 db.session.execute(sa.text(f'DELETE FROM "{name}"'))
         db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    """Empty every table after each test so that tests never see each other's rows."""
+    yield
+    if "app" in request.fixturenames:
+        empty_tables(request.getfixturevalue("app"))
 
 
 @pytest.fixture
