@@ -34,7 +34,7 @@ class ProposalResult:
     candidate: bool  # counted in the vote
     place: int | None = None  # its place among the selected (adopted) ones
     score: int | None = None
-    votes: disclosure.Split | None = None  # ballots naming it, by gender
+    votes: disclosure.Split | None = None  # ballots naming it, by gender (beside the hands too, if any were cast)
     hands: dict[str, disclosure.Split] = field(default_factory=dict)  # show of hands: for/against/abstain
 
     @property
@@ -107,6 +107,8 @@ def _proposal_results(hearing: Hearing, outcome: Outcome | None, genders: list[s
         row = ProposalResult(proposal, cost_of(proposal), candidate, place.get(key))
         if candidate and majority:
             row.hands = disclosure.hand_splits(hands.get(key, {}), genders, threshold)
+            if outcome.ballots:  # ballots on phones or paper beside the hands: shown, though the hands decide
+                row.votes = disclosure.split(by_gender.get(key, {}), genders, threshold)
         elif candidate:
             row.score = int(scores.get(key, 0))
             row.votes = disclosure.split(by_gender.get(key, {}), genders, threshold)
@@ -138,7 +140,7 @@ def public_results(hearing: Hearing) -> Results:
     outcome = db.session.scalar(sa.select(Outcome).where(Outcome.hearing_id == hearing.id))
     threshold = figures.threshold
     voters = None
-    if outcome is not None and outcome.rule != "majority":
+    if outcome is not None and (outcome.rule != "majority" or outcome.ballots):
         voters = disclosure.split((outcome.breakdown or {}).get("voters_by_gender", {}), genders, threshold)
     justifications: dict[str, dict[str, str]] = {}
     for justification in hearing.justifications:
