@@ -1,9 +1,12 @@
 """A show of hands decides, and some people also voted on their phones: the ballots stand beside the hands on the
-clerk's outcome, the public results, the minutes and the open data."""
+clerk's outcome, the public results, the minutes and the open data; a group's tracking page shows the vote of its
+proposals once the results are published."""
 
 from flask_babel import force_locale
 
+from app.extensions import db
 from app.minutes import protocol
+from app.organisations.models import Organisation
 from tests.helpers import login
 from tests.results_fixtures import hands_hearing
 
@@ -60,3 +63,15 @@ def test_the_clerks_outcome_shows_the_ballots_beside_the_hands(client, make):
     water = hands[hands.index(f'<tr data-proposal="{items["water"].id}"') :]
     assert '<td class="num" data-ballots>7</td>' in water[: water.index("</tr>")]
     assert 'id="top-female"' in html  # the ballots' priorities by gender
+
+
+def test_the_tracking_page_shows_the_published_vote(client, make):
+    client.set_cookie("lang", "en")
+    hearing, items = hands_hearing(make, phones=7)
+    wag = Organisation(municipality_id=hearing.municipality_id, name="Ak-Suu women", kind="wag")
+    db.session.add(wag)
+    db.session.flush()
+    items["water"].organisation_id = wag.id
+    db.session.commit()
+    html = client.get(f"/track/{wag.tracking_token}").get_data(as_text=True)
+    assert "Selected. For 13, against 8, abstained 0. Ballots: 7." in " ".join(html.split()).replace("</strong>", "")

@@ -117,6 +117,14 @@ def _proposal_results(hearing: Hearing, outcome: Outcome | None, genders: list[s
     return rows
 
 
+def vote_results(hearing: Hearing) -> dict[int, ProposalResult]:
+    """Each proposal of a published hearing with its vote as the results page shows it, by proposal id."""
+    outcome = db.session.scalar(sa.select(Outcome).where(Outcome.hearing_id == hearing.id))
+    municipality = hearing.municipality
+    rows = _proposal_results(hearing, outcome, municipality.genders, municipality.small_cell_threshold)
+    return {row.proposal.id: row for row in rows}
+
+
 def public_checks(hearing: Hearing, figures: AttendanceFigures, genders: list[str]) -> list[Check]:
     """The requirement checks with every figure the published tables hide hidden too."""
     table = figures.table
