@@ -1,6 +1,6 @@
 """A show of hands decides, and some people also voted on their phones: the ballots stand beside the hands on the
 clerk's outcome, the public results, the minutes and the open data; a group's tracking page shows the vote of its
-proposals once the results are published."""
+proposals once the results are published; a proposal nobody costed is not shown as costing nothing."""
 
 from flask_babel import force_locale
 
@@ -75,3 +75,14 @@ def test_the_tracking_page_shows_the_published_vote(client, make):
     db.session.commit()
     html = client.get(f"/track/{wag.tracking_token}").get_data(as_text=True)
     assert "Selected. For 13, against 8, abstained 0. Ballots: 7." in " ".join(html.split()).replace("</strong>", "")
+
+
+def test_a_proposal_without_a_cost_is_not_shown_as_costing_nothing(client, make):
+    client.set_cookie("lang", "en")
+    hearing, items = hands_hearing(make)
+    items["water"].cost = None
+    db.session.commit()
+    html = client.get(f"/h/{hearing.public_code}/results").get_data(as_text=True)
+    assert '<td class="num">—</td>' in _row(html, "Water pipe")
+    summary = client.get(f"/h/{hearing.public_code}/summary").get_data(as_text=True)
+    assert "<li>Water pipe</li>" in summary

@@ -42,6 +42,11 @@ class ProposalResult:
         """Chosen by the rule (funded, or adopted by a show of hands)."""
         return self.place is not None
 
+    @property
+    def costed(self) -> bool:
+        """The municipality or the proposer gave a cost (else `cost` is 0 only because nobody did)."""
+        return self.proposal.cost is not None or self.proposal.estimated_cost is not None
+
 
 @dataclass
 class Results:
