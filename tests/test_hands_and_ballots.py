@@ -2,13 +2,17 @@
 clerk's outcome, the public results, the minutes and the open data; a group's tracking page shows the vote of its
 proposals once the results are published; a proposal nobody costed is not shown as costing nothing."""
 
+import json
+
 from flask_babel import force_locale
+from jsonschema import Draft202012Validator
 
 from app.extensions import db
 from app.minutes import protocol
 from app.organisations.models import Organisation
 from tests.helpers import login
 from tests.results_fixtures import hands_hearing
+from tests.test_open_data import SCHEMA
 
 
 def _row(html, title):
@@ -86,3 +90,10 @@ def test_a_proposal_without_a_cost_is_not_shown_as_costing_nothing(client, make)
     assert '<td class="num">—</td>' in _row(html, "Water pipe")
     summary = client.get(f"/h/{hearing.public_code}/summary").get_data(as_text=True)
     assert "<li>Water pipe</li>" in summary
+
+
+def test_the_open_data_with_hands_and_ballots_follows_the_schema(client, make):
+    hearing, _ = hands_hearing(make, phones=7)
+    document = client.get(f"/h/{hearing.public_code}/results.json").get_json()
+    with open(SCHEMA, encoding="utf-8") as handle:
+        assert list(Draft202012Validator(json.load(handle)).iter_errors(document)) == []
