@@ -72,18 +72,23 @@ def ballot_hearing(make, rule="greedy", country="KG", slug="kumbel"):
     return publish(hearing), {"water": water, "lights": lights, "park": park, "clerk": clerk}
 
 
-def hands_hearing(make, slug="ak-suu"):
-    """A published budget hearing decided by a show of hands, per proposal."""
+def hands_hearing(make, slug="ak-suu", phones=0):
+    """A published budget hearing decided by a show of hands, per proposal.
+
+    The first `phones` people checked in (women aged 18-35) also vote for the water pipe on their phones.
+    """
     municipality = make.municipality(slug=slug, name=slug.title())
     clerk = make.user(f"clerk-{slug}", municipality, "clerk")
     hearing = make.hearing(municipality, kind="budget_draft")
     water, lights, park = add_projects(hearing, clerk)
-    check_in_crowd(hearing, clerk)
+    people = check_in_crowd(hearing, clerk)
     voting.configure(hearing, {"rule": "majority"}, clerk)
     voting.record_hands(hearing, f"proposal:{water.id}", {"female": (10, 2, 0), "male": (3, 6, 0)}, clerk)
     voting.record_hands(hearing, f"proposal:{lights.id}", {"female": (2, 10, 0), "male": (1, 8, 0)}, clerk)
     voting.record_hands(hearing, f"proposal:{park.id}", {"female": (6, 6, 0), "male": (9, 0, 0)}, clerk)
     voting.open_voting(hearing, clerk)
+    for person in people[:phones]:
+        voting.cast(hearing, person, {water.id: 1})
     voting.close_voting(hearing, clerk)
     return publish(hearing), {"water": water, "lights": lights, "park": park, "clerk": clerk}
 

@@ -315,3 +315,20 @@ def test_receipt_before_voting_says_nothing_is_recorded(client, election):
     response = client.get(f"/t/{world['voter'].token}/receipt")
     assert response.status_code == 200 and "No ballot has been recorded" in text(response)
     assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_project_nobody_costed_shows_no_amount_on_an_approval_ballot(client, make, kumbel, clerk):
+    hearing = make.hearing(kumbel, state="announced", kind="budget_draft")
+    costed = proposals.submit(hearing, {"title": "School roof", "category": "education"})
+    uncosted = proposals.submit(hearing, {"title": "Street lights", "category": "street_lighting",
+                                          "settlement_id": kumbel.settlements[1].id})  # fmt: skip
+    proposals.set_cost(costed, Decimal(300000), clerk)
+    for proposal in (costed, uncosted):
+        proposals.admit(proposal, clerk)
+    voter = _voter(hearing, clerk)
+    voting.open_voting(hearing, clerk)
+    page = client.get(f"/t/{voter.token}/ballot").get_data(as_text=True)
+    rows = page[page.index('class="ballot-projects"') :]
+    roof, lights = rows[: rows.index("Street lights")], rows[rows.index("Street lights") :]
+    assert 'class="ballot-cost"' in roof and "300,000" in roof
+    assert "ballot-cost" not in lights[: lights.index("</li>")] and "Ak-Bulak</span>" in lights

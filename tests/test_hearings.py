@@ -5,9 +5,12 @@ from datetime import timedelta
 import pytest
 
 from app.audit.models import AuditEvent
+from app.auth.models import User
 from app.extensions import db
 from app.hearings.models import Hearing, HearingText, Justification
+from app.registration import service as registration
 from app.timeutil import utc_to_local, utcnow
+from app.voting import service as voting
 from tests.helpers import login, post
 
 
@@ -195,3 +198,18 @@ def test_dashboard_shows_share_texts_in_each_language(client, clerk, make):
     assert f"/h/{hearing.public_code}" in html
     assert 'id="share-ky"' in html and 'id="share-ru"' in html
     assert "Бюджет боюнча угуу" in html
+
+
+def test_the_dashboard_history_names_every_action_recorded_against_the_hearing(client, clerk, make):
+    client.set_cookie("lang", "en")
+    hearing = make.hearing(clerk, state="in_session")
+    user = db.session.scalar(db.select(User).filter_by(username="aigul"))
+    voting.configure(hearing, {"rule": "majority"}, user)
+    voting.record_hands(hearing, "proposal:1", {}, user)
+    registration.create_blank_tickets(hearing, 2)
+    html = client.get(f"/manage/hearings/{hearing.id}").get_data(as_text=True)
+    history = html[html.index('id="history"') :]
+    assert "Voting setup ·" in history and "Show of hands ·" in history and "Blank tickets" in history
+    recorded = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.object_type == "hearing")).all()
+    assert set(recorded) == {"voting.setup", "voting.hands", "tickets.print"}
+    assert not any(action in history for action in recorded)  # no raw action names

@@ -25,4 +25,8 @@ ACTION_LABELS = {
     "hearing.publish": _l("Published"),
     "hearing.correct": _l("Corrected after publication"),
     "hearing.minutes": _l("Minutes edited"),
+    # Recorded against the hearing by the voting and ticket pages (the names of those pages).
+    "voting.setup": _l("Voting setup"),
+    "voting.hands": _l("Show of hands"),
+    "tickets.print": _l("Blank tickets"),
 }

@@ -213,6 +213,8 @@ def _vote_genders(hearing: Hearing, outcome: Outcome | None, show_of_hands: bool
     """The genders of the vote tables: a gender nobody of which was present (or voted) has only zeros."""
     if show_of_hands:
         present = voting.present_by_gender(hearing)
+        for gender, n in ((outcome.breakdown or {}).get("voters_by_gender", {}) if outcome else {}).items():
+            present[gender] = present.get(gender, 0) + n  # a paper ballot's voter need not be checked in
     else:
         present = (outcome.breakdown or {}).get("voters_by_gender", {})
     return [gender for gender in hearing.municipality.genders if present.get(gender)]
@@ -234,6 +236,10 @@ def _proposals(hearing: Hearing) -> tuple[str, list[ProposalEntry]]:
         votes = summary = None
         if show_of_hands and key in hands:
             votes, summary = _hand_votes(genders, hands[key], threshold)
+            if outcome is not None and outcome.ballots:  # phones or paper beside the hands; the hands decide
+                ballots, _total = _vote_row(_("Ballots"), [int(by_gender.get(key, {}).get(g, 0)) for g in genders],
+                                            threshold)  # fmt: skip
+                votes = Table(votes.head, [*votes.rows, ballots])
         elif not show_of_hands and (key in outcome.scores or key in by_gender):
             votes, summary = _ballot_votes(genders, by_gender.get(key, {}), int(outcome.scores.get(key, 0)),
                                            threshold)  # fmt: skip

@@ -19,6 +19,7 @@ from app.proposals import bp, feed, service
 from app.proposals.labels import BENEFICIARIES, CATEGORIES, EVENT_LABELS, STATUS_LABELS
 from app.proposals.models import Proposal, ProposalEvent
 from app.proposals.public_forms import filter_form, proposal_form
+from app.publication.results import vote_results
 from app.registration.models import Participant
 from app.rules.answers import OTHERS, WOMENS_GROUP, is_overdue
 from app.timeutil import utc_to_local, utcnow
@@ -203,8 +204,12 @@ def track(token):
                                  Hearing.state.in_(OPEN_FOR_PROPOSALS)).order_by(Hearing.starts_at)
     ).all()  # fmt: skip
     view = _view(organisation.municipality)
+    votes = {}  # what the vote decided, once a hearing's results are published
+    for hearing, _items in by_hearing:
+        if hearing.is_published:
+            votes |= vote_results(hearing)
     body, status = _render("proposals/public/track.html", organisation=organisation, by_hearing=by_hearing,
-                           proposals=proposals, open_hearings=open_hearings, view=view,
+                           proposals=proposals, open_hearings=open_hearings, view=view, votes=votes,
                            municipality=organisation.municipality,
                            overdue_count=sum(1 for p in proposals if view.overdue(p)),
                            answered_count=sum(1 for p in proposals if p.is_answered))  # fmt: skip

@@ -34,13 +34,18 @@ class ProposalResult:
     candidate: bool  # counted in the vote
     place: int | None = None  # its place among the selected (adopted) ones
     score: int | None = None
-    votes: disclosure.Split | None = None  # ballots naming it, by gender
+    votes: disclosure.Split | None = None  # ballots naming it, by gender (beside the hands too, if any were cast)
     hands: dict[str, disclosure.Split] = field(default_factory=dict)  # show of hands: for/against/abstain
 
     @property
     def selected(self) -> bool:
         """Chosen by the rule (funded, or adopted by a show of hands)."""
         return self.place is not None
+
+    @property
+    def costed(self) -> bool:
+        """The municipality or the proposer gave a cost (else `cost` is 0 only because nobody did)."""
+        return self.proposal.cost is not None or self.proposal.estimated_cost is not None
 
 
 @dataclass
@@ -107,12 +112,22 @@ def _proposal_results(hearing: Hearing, outcome: Outcome | None, genders: list[s
         row = ProposalResult(proposal, cost_of(proposal), candidate, place.get(key))
         if candidate and majority:
             row.hands = disclosure.hand_splits(hands.get(key, {}), genders, threshold)
+            if outcome.ballots:  # ballots on phones or paper beside the hands: shown, though the hands decide
+                row.votes = disclosure.split(by_gender.get(key, {}), genders, threshold)
         elif candidate:
             row.score = int(scores.get(key, 0))
             row.votes = disclosure.split(by_gender.get(key, {}), genders, threshold)
         rows.append(row)
     rows.sort(key=lambda r: (not r.candidate, r.place is None, r.place or 0, -(r.score or 0), r.proposal.id))
     return rows
+
+
+def vote_results(hearing: Hearing) -> dict[int, ProposalResult]:
+    """Each proposal of a published hearing with its vote as the results page shows it, by proposal id."""
+    outcome = db.session.scalar(sa.select(Outcome).where(Outcome.hearing_id == hearing.id))
+    municipality = hearing.municipality
+    rows = _proposal_results(hearing, outcome, municipality.genders, municipality.small_cell_threshold)
+    return {row.proposal.id: row for row in rows}
 
 
 def public_checks(hearing: Hearing, figures: AttendanceFigures, genders: list[str]) -> list[Check]:
@@ -138,7 +153,7 @@ def public_results(hearing: Hearing) -> Results:
     outcome = db.session.scalar(sa.select(Outcome).where(Outcome.hearing_id == hearing.id))
     threshold = figures.threshold
     voters = None
-    if outcome is not None and outcome.rule != "majority":
+    if outcome is not None and (outcome.rule != "majority" or outcome.ballots):
         voters = disclosure.split((outcome.breakdown or {}).get("voters_by_gender", {}), genders, threshold)
     justifications: dict[str, dict[str, str]] = {}
     for justification in hearing.justifications:

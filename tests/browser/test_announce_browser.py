@@ -13,32 +13,20 @@ from urllib.parse import urlsplit
 import pytest
 import zxingcpp
 from babel.messages.pofile import read_po
-from flask_babel import force_locale, gettext
 from PIL import Image
 from playwright.sync_api import expect
 
 from app.hearings.labels import STATE_LABELS
 from app.timeutil import utc_to_local, utcnow
+from tests.browser.steps import PHONE, TABLET, fill_budget_hearing, has_class, in_locale
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-TABLET = {"width": 1024, "height": 768}
-PHONE = {"width": 360, "height": 640}
 A4 = {"width": 794, "height": 1123}
 TITLES = {"ky": "2026-жылдын бюджетинин долбоору боюнча угуу", "ru": "Слушания по проекту бюджета на 2026 год"}
 SCHEDULE_CHECKS = ("notice", "time", "languages", "venue")
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
-
-
-def in_locale(app, locale, message, **variables):
-    """`message` (a msgid or a lazy string) as the app translates it into `locale`."""
-    with app.test_request_context(), force_locale(locale):
-        return gettext(message, **variables) if isinstance(message, str) else str(message)
-
-
-def has_class(name):
-    return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
 
 
 def expect_all_met(page):
@@ -72,15 +60,7 @@ def test_clerk_creates_and_announces_a_hearing_in_kyrgyz(app, make, server, brow
         page.click("main a.button.primary[href$='/hearings/new']")
         expect(page.locator("h1")).to_have_text(in_locale(app, "ky", "New hearing"))
 
-        page.select_option("#kind", "budget_draft")
-        page.fill("#title_ky", TITLES["ky"])
-        page.fill("#title_ru", TITLES["ru"])
-        page.fill("#date", day.isoformat())
-        page.fill("#start_time", "10:00")
-        page.fill("#end_time", "12:00")
-        page.fill("#venue", "Айыл өкмөтүнүн чоң залы")
-        page.check("input[name=step_free][value=yes]")
-        page.check("input[name=childcare][value=yes]")
+        fill_budget_hearing(page, TITLES, day)
         expect_all_met(page)
 
         # The live checklist: an end after the 17:00 window is flagged by htmx, on the same page.

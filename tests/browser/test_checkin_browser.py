@@ -10,9 +10,6 @@ import re
 import time
 
 import pytest
-import qrcode
-from flask_babel import force_locale, gettext
-from PIL import Image
 from playwright.sync_api import expect
 
 from app.extensions import db
@@ -20,28 +17,11 @@ from app.registration import service
 from app.registration.models import CheckIn, Participant
 from app.registration.service import PersonDetails
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.helpers import PASSWORD
+from tests.browser.steps import CAMERA_ARGS, TABLET, in_english, log_in, write_y4m
 
 pytestmark = pytest.mark.browser
 
-TABLET = {"width": 1024, "height": 768}
-FRAME = (640, 480)
-SCAN_REGION = 300  # px of the frame the code takes, quiet zone included: inside qr-scanner's 320 px square
-CAMERA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 POLL_MS = 3500  # the live panel and the desk status poll every 3 s
-
-
-def in_english(app, message):
-    with app.test_request_context(), force_locale("en"):
-        return gettext(message)
-
-
-def log_in(page, server, username):
-    page.goto(server.url("/login"))
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator("header.site button.link")).to_be_visible()  # the log-out button
 
 
 def open_desk(page, server, hearing_id):
@@ -65,27 +45,6 @@ def count_check_ins(**where):
     for column, value in where.items():
         query = query.where(getattr(CheckIn, column) == value)
     return db.session.scalar(query)
-
-
-def write_y4m(path, text, frames=10):
-    """A 640x480 grey video of `text` as a QR code, in the format Chromium's fake camera plays."""
-    code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1)
-    code.add_data(text)
-    code.make(fit=True)
-    qr = code.make_image(fill_color="black", back_color="white").get_image().convert("L")
-    # qr-scanner decodes only its scan region, the centred square of 2/3 of the shorter side (320 px
-    # here, marked on screen): a code that fills the frame is cut off there and never read.
-    side = SCAN_REGION // qr.width * qr.width
-    qr = qr.resize((side, side), Image.NEAREST)
-    frame = Image.new("L", FRAME, 128)
-    frame.paste(qr, ((FRAME[0] - side) // 2, (FRAME[1] - side) // 2))
-    luma = frame.tobytes()
-    chroma = bytes([128]) * (FRAME[0] // 2 * FRAME[1] // 2)
-    with open(path, "wb") as out:
-        out.write(f"YUV4MPEG2 W{FRAME[0]} H{FRAME[1]} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(frames):
-            out.write(b"FRAME\n" + luma + chroma + chroma)
-    return frame
 
 
 def watch_console(page) -> list[str]:

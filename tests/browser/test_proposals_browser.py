@@ -9,7 +9,6 @@ header switcher, and the expected interface text is what the app's own `gettext`
 import re
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from app.extensions import db
@@ -17,31 +16,15 @@ from app.notifications.models import OutboxMessage
 from app.organisations.models import Organisation
 from app.proposals.labels import BENEFICIARIES, CATEGORIES, STATUS_LABELS
 from app.proposals.models import Proposal
+from tests.browser.steps import PHONE, TABLET, assert_fits_phone, has_class, in_english
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 640}
-TABLET = {"width": 1024, "height": 768}
 WAG_EMAIL = "ak-bulak.women@example.kg"
 TITLE = "Street lights on the road to the school"
 DESCRIPTION = "Girls walk home from evening classes in the dark; six lamps along Lenin street."
 ANSWER = "The lamps are in the draft budget for 2026; the ayil okmotu will confirm the cost in March."
-
-
-def in_english(app, message, **variables):
-    """`message` (a msgid or a lazy string) as the app shows it in English."""
-    with app.test_request_context(), force_locale("en"):
-        return gettext(message, **variables) if isinstance(message, str) else str(message)
-
-
-def has_class(name):
-    return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
-
-
-def assert_fits_phone(page):
-    """Nothing sticks out sideways on a 360 px screen."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_wag_proposes_on_a_phone_and_reads_the_clerks_answer(app, make, server, browser, artifacts):

@@ -12,7 +12,6 @@ from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from app.extensions import db
@@ -23,26 +22,11 @@ from app.proposals.overview import local_today
 from app.publication.models import Correction
 from app.registration import service as registration
 from app.registration.service import PersonDetails
-from tests.helpers import PASSWORD
+from tests.browser.steps import PHONE, TABLET, in_english, log_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 640}
-TABLET = {"width": 1024, "height": 768}
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
-
-
-def in_english(app, message, **variables):
-    with app.test_request_context(), force_locale("en"):
-        return gettext(message, **variables)
-
-
-def log_in(page, server, username):
-    page.goto(server.url("/login"))
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator("header.site button.link")).to_be_visible()
 
 
 def record_requests(context, seen):

@@ -6,11 +6,10 @@ The voters' pages default to the municipality's language (Kyrgyz); each phone sw
 header switcher, and the expected text is what the app's own `gettext` returns under `force_locale("en")`.
 """
 
-import re
 from decimal import Decimal
 
 import pytest
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from playwright.sync_api import expect
 
 from app.extensions import db
@@ -21,43 +20,18 @@ from app.registration.desk_forms import GENDER_GROUPS
 from app.registration.service import PersonDetails
 from app.voting import service as voting
 from app.voting.models import Ballot, HandCount
-from tests.helpers import PASSWORD
+from tests.browser.steps import PHONE, TABLET, assert_fits_phone, has_class, in_english, log_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 360, "height": 640}
-TABLET = {"width": 1024, "height": 768}
 ENVELOPE = Decimal("1000000")
 PROJECTS = (("Water pipe to Ak-Bulak", 600_000), ("Street lights on Lenin street", 300_000),
             ("School roof", 500_000))  # fmt: skip
 
 
-def in_english(app, message, **variables):
-    """`message` (a msgid or a lazy string) as the app shows it in English."""
-    with app.test_request_context(), force_locale("en"):
-        return gettext(message, **variables) if isinstance(message, str) else str(message)
-
-
 def money(app, amount, currency):
     with app.test_request_context(), force_locale("en"):
         return format_money(Decimal(amount), currency)
-
-
-def has_class(name):
-    return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
-
-
-def assert_fits_phone(page):
-    """Nothing sticks out sideways on a 360 px screen."""
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
-def log_in(page, server, username):
-    page.goto(server.url("/login"))
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")  # the header's language buttons are submit buttons too
-    expect(page.locator("header.site button.link")).to_be_visible()  # the log-out button
 
 
 def hearing_with_projects(make, municipality, clerk):
