@@ -38,6 +38,7 @@ _BALLOT_FOR_UPDATE = sa.select(Ballot).where(
     Ballot.hearing_id == sa.bindparam("hearing_id"), Ballot.participant_id == sa.bindparam("participant_id")
 ).with_for_update()
 _INSERT_BALLOT = sa.insert(Ballot).returning(Ballot.id)
+MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
 
 
 class VotingError(Exception):
@@ -77,9 +78,10 @@ def candidates(hearing: Hearing) -> list[Proposal]:
 
 def candidate_costs(hearing: Hearing, ids) -> dict[int, int]:
     """{proposal id: cost} of those of `ids` that are candidates, read as plain columns (every ballot checks it)."""
+    ids = [i for i in ids if 0 < i <= MAX_ID]  # no row has another id, and the database refuses huge numbers
     if not ids:
         return {}
-    rows = db.session.execute(_COSTS, {"hearing_id": hearing.id, "ids": list(ids)})
+    rows = db.session.execute(_COSTS, {"hearing_id": hearing.id, "ids": ids})
     return {id_: int((cost if cost is not None else estimated) or 0) for id_, cost, estimated in rows}
 
 
