@@ -215,6 +215,7 @@ class Visitor:
 
     def __init__(self, browser, server, viewport, locale, username=None, axe=True):
         self.server, self.locale, self.viewport = server, locale, viewport
+        self.stylesheets_read = set()  # axe reads a set of stylesheets once per context (see axe_violations)
         mobile = viewport["width"] < 600
         self.context = browser.new_context(viewport=viewport, is_mobile=mobile, has_touch=mobile, locale="en-US")
         self.context.add_cookies([{"name": "lang", "value": locale, "url": server.url("/")}])
@@ -244,8 +245,10 @@ class Visitor:
             problems.append(f"{where}: HTTP {response.status}")
             return
         problems += self.layout(where, self.page.evaluate(PAGE_CHECKS), targets=True)
-        if violations := axe_violations(self.page):
+        stylesheets = self.page.evaluate("() => [...document.styleSheets].map((s) => s.href || 'inline').join(' ')")
+        if violations := axe_violations(self.page, preload=stylesheets not in self.stylesheets_read):
             problems.append(f"{where}: axe-core\n{describe(violations)}")
+        self.stylesheets_read.add(stylesheets)
         if not zoom:
             return
         zoomed = {"width": self.viewport["width"] // 2, "height": self.viewport["height"] // 2}
