@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-# pytest-xdist workers (one per core); TEST_WORKERS=0 runs the suite in one process.
+# pytest-xdist workers (one per core), each taking whole files (module-scoped worlds stay on one worker);
+# TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 
 .PHONY: run test test-postgres lint translate-compile install install-test chromium bench serve clean
@@ -47,10 +48,10 @@ serve: translate-compile
 	$(BIN)/gunicorn --workers $${WORKERS:-2} --threads $${THREADS:-4} --bind $${BIND:-127.0.0.1:8000} wsgi:app
 
 test: install-test translate-compile chromium
-	$(BIN)/pytest -q -n $(TEST_WORKERS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-postgres: install-test translate-compile chromium
-	TEST_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q -n $(TEST_WORKERS)
+	TEST_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: install-test
 	$(BIN)/ruff check app tests bench wsgi.py
