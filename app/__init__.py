@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from app.config import Config
+from app.database import MAX_INTEGER
 from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
 
 
@@ -56,7 +57,7 @@ class DatabaseInteger(IntegerConverter):
     """An <int:...> route argument that fits an integer column; a longer number is not found instead of a 500."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_INTEGER)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -1,9 +1,33 @@
-"""Engine settings: SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+"""Engine settings (SQLite gets WAL, foreign keys and a busy timeout on every connection), the largest integer a
+column holds, and the one-statement insert of the hot paths."""
 
+import functools
+
+import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.extensions import db
+
+MAX_INTEGER = 2**31 - 1  # INTEGER columns and primary keys on PostgreSQL; a larger number names no row
+
+
+@functools.cache
+def _insert_returning_id(model):
+    return sa.insert(model).returning(model.id)  # built once per model
+
+
+def insert_row(model, values: dict):
+    """Insert one row with a single INSERT ... RETURNING and return it as a member of the session.
+
+    For the check-in and ballot paths: the unit of work's flush costs about 1 ms of CPU more for one new row.
+    `values` must hold every column the caller will read back (defaults of the model are not applied).
+    """
+    row = model(id=db.session.scalar(_insert_returning_id(model), values), **values)
+    make_transient_to_detached(row)
+    db.session.add(row)
+    return row
 
 
 def configure_engine(app: Flask) -> None:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm import joinedload
 
 from app.audit.service import record
+from app.database import insert_row
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.municipalities.models import AgeBand, Settlement
@@ -168,9 +169,6 @@ def find_ticket(hearing: Hearing, text: str) -> Participant:
     return participant
 
 
-_INSERT_CHECK_IN = sa.insert(CheckIn).returning(CheckIn.id)
-
-
 def check_in(hearing: Hearing, participant: Participant, user, method: str = "code") -> CheckInResult:
     """Check a participant in once; a repeat reports the first check-in and creates nothing."""
     if not hearing.accepts_check_in:
@@ -181,10 +179,7 @@ def check_in(hearing: Hearing, participant: Participant, user, method: str = "co
     values = {"hearing_id": hearing_id, "participant_id": participant_id, "by_user_id": user_id, "method": method,
               "at": utcnow()}  # fmt: skip
     try:
-        # One INSERT rather than the unit of work's flush (the desk's hot path); the row then joins the session.
-        entry = CheckIn(id=db.session.scalar(_INSERT_CHECK_IN, values), **values)
-        make_transient_to_detached(entry)
-        db.session.add(entry)
+        entry = insert_row(CheckIn, values)  # the desk's hot path: one INSERT, no flush
     except IntegrityError:
         db.session.rollback()
         existing = db.session.scalar(sa.select(CheckIn).where(CheckIn.participant_id == participant_id))

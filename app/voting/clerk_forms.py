@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
+from app.database import MAX_INTEGER
 from app.forms import AppForm, choices
 from app.registration.desk_forms import GENDER_LABELS, NOT_SAID
 from app.rules.ballots import KINDS
@@ -26,7 +27,7 @@ HAND_COLUMNS = {"for": _l("For"), "against": _l("Against"), "abstain": _l("Absta
 SETUP_FIELDS = ("ballot_kind", "rule", "min_choices", "max_choices", "points", "rank_k", "min_score",
                 "min_winners", "max_winners", "max_project_cost", "registered_may_vote")  # fmt: skip
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Enter a whole number of zero or more."))
-INTEGER_MAX = 2**31 - 1  # the setup's integer columns; the highest project cost is a big integer
+INTEGER_MAX = MAX_INTEGER  # the setup's integer columns; the highest project cost is a big integer
 
 
 def _count(label, limit=INTEGER_MAX, **kwargs):

@@ -5,9 +5,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from app.audit.service import record
+from app.database import MAX_INTEGER, insert_row
 from app.extensions import db
 from app.hearings.models import Hearing
 from app.i18n import format_money
@@ -37,8 +37,6 @@ _CHECKED_IN = sa.select(CheckIn.id).where(CheckIn.participant_id == sa.bindparam
 _BALLOT_FOR_UPDATE = sa.select(Ballot).where(
     Ballot.hearing_id == sa.bindparam("hearing_id"), Ballot.participant_id == sa.bindparam("participant_id")
 ).with_for_update()
-_INSERT_BALLOT = sa.insert(Ballot).returning(Ballot.id)
-MAX_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL
 
 
 class VotingError(Exception):
@@ -78,7 +76,7 @@ def candidates(hearing: Hearing) -> list[Proposal]:
 
 def candidate_costs(hearing: Hearing, ids) -> dict[int, int]:
     """{proposal id: cost} of those of `ids` that are candidates, read as plain columns (every ballot checks it)."""
-    ids = [i for i in ids if 0 < i <= MAX_ID]  # no row has another id, and the database refuses huge numbers
+    ids = [i for i in ids if 0 < i <= MAX_INTEGER]  # no row has another id, and the database refuses huge numbers
     if not ids:
         return {}
     rows = db.session.execute(_COSTS, {"hearing_id": hearing.id, "ids": ids})
@@ -173,9 +171,7 @@ def cast(hearing: Hearing, participant: Participant, choices: dict[int, int], *,
                 values = {"hearing_id": hearing_id, "participant_id": participant_id, "gender": gender,
                           "age_band_id": band, "version": 1, "submitted_at": utcnow(), "source": source,
                           "entered_by_id": entered_by_id}  # fmt: skip
-                ballot = Ballot(id=db.session.scalar(_INSERT_BALLOT, values), **values)
-                make_transient_to_detached(ballot)
-                db.session.add(ballot)
+                ballot = insert_row(Ballot, values)
             else:
                 ballot.version += 1
                 ballot.submitted_at = utcnow()
