@@ -123,8 +123,8 @@ def _session(make, municipality, wag, clerk):
     return hearing, consultation, wag_proposal
 
 
-def _voting(make, municipality, clerk):
-    """A participatory-budget hearing whose phones are voting: one voter has voted, one has not yet."""
+def _budget_round(make, municipality, clerk):
+    """A participatory-budget hearing on its day with the costed, admitted PROJECTS; returns it and them."""
     hearing = make.hearing(municipality, state="announced", days=0, kind="participatory_budget",
                            envelope=Decimal("1000000"), titles={"ky": LONG_KY, "uz": LONG_UZ})  # fmt: skip
     projects = []
@@ -133,6 +133,12 @@ def _voting(make, municipality, clerk):
         proposals.admit(proposal, clerk)
         proposals.set_cost(proposal, Decimal(cost), clerk)
         projects.append(proposal)
+    return hearing, projects
+
+
+def _voting(make, municipality, clerk):
+    """A participatory-budget hearing whose phones are voting: one voter has voted, one has not yet."""
+    hearing, projects = _budget_round(make, municipality, clerk)
     people = check_in_crowd(hearing, clerk, [("female", 1, 3), ("male", 2, 3)])
     voting.configure(hearing, {"ballot_kind": "knapsack", "rule": "greedy"}, clerk)
     voting.open_voting(hearing, clerk)
@@ -155,14 +161,7 @@ def _closed(make, municipality, clerk):
 
 def _published_by_ballots(make, municipality, clerk):
     """A participatory-budget hearing counted by ballots and published (the results' votes section)."""
-    hearing = make.hearing(municipality, state="announced", days=0, kind="participatory_budget",
-                           envelope=Decimal("1000000"), titles={"ky": LONG_KY, "uz": LONG_UZ})  # fmt: skip
-    projects = []
-    for title, cost in PROJECTS:
-        proposal = proposals.submit(hearing, {"title": title, "category": "other"})
-        proposals.admit(proposal, clerk)
-        proposals.set_cost(proposal, Decimal(cost), clerk)
-        projects.append(proposal)
+    hearing, projects = _budget_round(make, municipality, clerk)
     people = check_in_crowd(hearing, clerk)
     voting.configure(hearing, {"ballot_kind": "approval", "rule": "greedy"}, clerk)
     voting.open_voting(hearing, clerk)
