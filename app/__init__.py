@@ -27,6 +27,9 @@ def create_app(config: object | dict | None = None) -> Flask:
         path = os.path.join(app.instance_path, "hearings.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "uploads"))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this machine cannot drop the connection: no "SELECT 1" before every request's first query.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     _check_production_secret(app)
     app.url_map.converters["int"] = DatabaseInteger  # before any route is added
 

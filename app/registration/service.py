@@ -14,7 +14,7 @@ from app.extensions import db
 from app.hearings.models import Hearing
 from app.municipalities.models import AgeBand, Settlement
 from app.organisations.models import Organisation
-from app.registration.models import CheckIn, Participant
+from app.registration.models import AttendanceTally, CheckIn, Participant
 from app.rules import breakdown
 from app.rules.codes import is_wellformed, new_code, normalize_code
 from app.security import check_ticket_guesses, count_ticket_miss
@@ -244,11 +244,8 @@ def undo_check_in(hearing: Hearing, entry: CheckIn, user, reason: str) -> None:
 
 # The desk and the live panels run these after every scan and every poll: built once, since building a
 # statement costs more than running it.
-_HEADCOUNT = (
-    sa.select(sa.func.count(), sa.func.count().filter(Participant.gender == "female"))
-    .select_from(CheckIn)
-    .join(Participant, CheckIn.participant_id == Participant.id)
-    .where(CheckIn.hearing_id == sa.bindparam("hearing_id"))
+_HEADCOUNT = sa.select(AttendanceTally.total, AttendanceTally.women).where(
+    AttendanceTally.hearing_id == sa.bindparam("hearing_id")
 )
 _ATTENDANCE = (
     sa.select(Participant.gender, Participant.age_band_id, Participant.settlement_id, sa.func.count())
@@ -259,9 +256,9 @@ _ATTENDANCE = (
 
 
 def headcount(hearing: Hearing) -> breakdown.Headcount:
-    """Checked-in total and women, in one aggregate query (the desk's status line after each scan)."""
-    total, women = db.session.execute(_HEADCOUNT, {"hearing_id": hearing.id}).one()
-    return breakdown.Headcount(total=total, women=women)
+    """Checked-in total and women (the desk's status line after each scan): the tally the database keeps."""
+    row = db.session.execute(_HEADCOUNT, {"hearing_id": hearing.id}).first()
+    return breakdown.Headcount(total=row.total, women=row.women) if row else breakdown.Headcount(total=0, women=0)
 
 
 def attendance_for(hearing: Hearing) -> breakdown.Attendance:
