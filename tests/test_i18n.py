@@ -78,3 +78,25 @@ def test_the_app_loads_the_compiled_catalogs(app, locale, expected):
 
     with app.test_request_context(), force_locale(locale):
         assert gettext("When") == expected
+
+
+def test_templates_look_translations_up_once_per_request_and_follow_a_forced_language(app):
+    """app/i18n.py keeps the request's translations for the templates; force_locale and refresh still switch."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    def when():
+        return render_template_string('{{ _("When") }}')
+
+    with app.test_request_context(headers={"Cookie": "lang=ky"}):
+        assert when() == "Качан" and when() == "Качан"
+        with force_locale("ru"):
+            assert when() == "Когда"
+            with force_locale("uz"):
+                assert when() == "Qachon"
+            assert when() == "Когда"
+        assert when() == "Качан"
+        with force_locale("en"):
+            refresh()
+            assert when() == "When"
+        assert when() == "Качан"

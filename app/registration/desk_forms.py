@@ -24,18 +24,18 @@ NOT_SAID = 0  # the value of "prefer not to say" / "not given" among age bands a
 SETTLEMENT_LABELS = {"village": _l("Village"), "mahalla": _l("Mahalla")}
 
 
-class CheckInForm(AppForm):
-    """A scanned ticket link, a token or a typed short code; `method` says how it arrived."""
+def scanned(form) -> tuple[str, str]:
+    """The desk's code field (a scanned ticket link, a token or a typed short code) and how it arrived.
 
-    code = StringField(_l("Ticket code or link"), validators=[Length(max=300)])
-    method = HiddenField()
-
-    def check_in_method(self) -> str:
-        """camera as the page says; otherwise scanner for a link or token, code for a typed code."""
-        if self.method.data == "camera":
-            return "camera"
-        text = (self.code.data or "").strip()
-        return "scanner" if "/" in text or len(text) >= 20 else "code"
+    camera as the page says; otherwise scanner for a link or token, code for a typed code. A plain read
+    rather than a WTForms form: the desk runs it on every scan, CSRFProtect has checked the token, and
+    find_ticket checks the code itself.
+    """
+    text = form.get("code", "")
+    if form.get("method") == "camera":
+        return text, "camera"
+    stripped = text.strip()
+    return text, "scanner" if "/" in stripped or len(stripped) >= 20 else "code"
 
 
 class WalkInForm(AppForm):

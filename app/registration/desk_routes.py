@@ -23,10 +23,10 @@ from app.registration import bp, panel_cache, service
 from app.registration.desk_forms import (
     GENDER_GROUPS,
     PERSON_GENDER,
-    CheckInForm,
     ConfirmForm,
     TicketsForm,
     UndoForm,
+    scanned,
     walk_in_form,
 )
 from app.registration.models import CheckIn, Participant
@@ -138,13 +138,13 @@ def desk_status(hearing_id):
 def checkin(hearing_id):
     """Check in a scanned link, a token or a typed code; a blank printed ticket asks who it is."""
     hearing = hearing_for(hearing_id, CAN_EDIT)
-    form = CheckInForm(meta={"csrf": False})  # CSRFProtect has checked the token; the service checks the code
+    code, method = scanned(request.form)
     try:
-        participant = service.find_ticket(hearing, form.code.data or "")
+        participant = service.find_ticket(hearing, code)
         if participant.is_blank and hearing.accepts_check_in:
             bind = walk_in_form(hearing.municipality, formdata=None, prefix="bind", token=participant.token)
             return _desk_response(hearing, DeskResult("blank", participant=participant, bind_form=bind))
-        outcome = service.check_in(hearing, participant, current_user, form.check_in_method())
+        outcome = service.check_in(hearing, participant, current_user, method)
     except RegistrationError as error:
         return _refused(hearing, error)
     return _checked_in(hearing, outcome)

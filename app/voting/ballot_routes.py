@@ -121,12 +121,12 @@ def _closed(participant: Participant, reason: str):
     return _page("voting/ballot/closed.html", participant, status, reason=reason, ballot=_ballot_of(participant))
 
 
-def _refusal(participant: Participant) -> str | None:
-    """Why this ticket cannot vote now, or None."""
+def _refusal(participant: Participant, ticket: bool = True) -> str | None:
+    """Why this ticket cannot vote now, or None; `ticket=False` leaves the ticket's own right to service.cast."""
     hearing = participant.hearing
     if hearing.state != "voting":
         return "closed" if hearing.state == "closed" else "not_open"
-    return None if service.may_vote(hearing, participant) else "not_allowed"
+    return None if not ticket or service.may_vote(hearing, participant) else "not_allowed"
 
 
 @bp.route("/t/<token>/ballot", methods=["GET", "POST"])
@@ -135,16 +135,14 @@ def ballot(token):
     """The ballot of the ticket's hearing while voting is open; sending it again replaces it."""
     participant = _ticket(token)
     hearing = participant.hearing
-    refusal = _refusal(participant)
+    refusal = _refusal(participant, ticket=request.method != "POST")  # cast checks a sent ballot's ticket
     if refusal:
         return _closed(participant, refusal)
-    setup, form, problem = service.setup_for(hearing), BallotForm(), None
-    existing = _ballot_of(participant)
-    choices = {c.proposal_id: c.value for c in existing.choices} if existing else {}
+    setup, form, problem, sent = service.setup_for(hearing), BallotForm(), None, None
     if form.validate_on_submit():
         try:
-            choices = _choices_from(request.form, setup.ballot_kind)
-            service.cast(hearing, participant, choices)
+            sent = _choices_from(request.form, setup.ballot_kind)
+            service.cast(hearing, participant, sent)
         except service.VotingError as error:
             db.session.rollback()
             if _refusal(participant):
@@ -152,6 +150,8 @@ def ballot(token):
             problem = error.message
         else:
             return redirect(url_for(".receipt", token=token), 303)
+    existing = _ballot_of(participant)  # read only to draw the form: a ballot that was cast is not shown again
+    choices = sent if sent is not None else {c.proposal_id: c.value for c in existing.choices} if existing else {}
     candidates = service.candidates(hearing)
     return _page("voting/ballot/ballot.html", participant, 422 if problem else 200, form=form, setup=setup,
                  candidates=candidates, choices=choices, tally=_tally(candidates, choices), problem=problem,
