@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app."""
 
-from flask_babel import Babel
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -8,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import MetaData
+
+from app.i18n import RequestBabel
 
 # Stable constraint names so that Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING = {
@@ -22,7 +23,7 @@ NAMING = {
 # the response renders.
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"expire_on_commit": False})
 migrate = Migrate()
-babel = Babel()
+babel = RequestBabel()  # translations looked up once per request (app/i18n.py)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = Htmx()

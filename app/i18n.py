@@ -1,9 +1,11 @@
-"""Locale and timezone selection, and the formatting helpers templates use."""
+"""Locale and timezone selection, translations looked up once per request, and the formatting helpers templates
+use."""
 
 import re
+from functools import cached_property
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_currency, format_decimal, get_locale, get_translations
+from flask_babel import Babel, Domain, format_currency, format_decimal, get_locale
 from flask_login import current_user
 
 LOCALE_COOKIE = "lang"
@@ -41,32 +43,37 @@ def format_money(amount, currency: str) -> str:
     return format_currency(amount, currency)
 
 
-def request_translations():
-    """The translations of the request's locale, looked up once per request for the templates' strings.
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, with the request's translations looked up once per request.
 
-    Flask-Babel looks them up again for every string (about 30 Python calls each), and the check-in desk
-    draws a dozen after every scan. They are kept where Flask-Babel keeps its own per-request state, as
-    `babel_translations`, which refresh() deletes and force_locale() clears and restores: a page that
-    switches language (the two-language summary, the poster) still gets each language's strings.
+    Flask-Babel looks them up again for every string, in Python, in templates and in lazy labels (about 30
+    Python calls each), and the check-in desk draws a dozen after every scan. They are kept where Flask-Babel
+    keeps its own per-request state, as `babel_translations`, which refresh() deletes and force_locale()
+    clears and restores: a page that switches language (the two-language summary, the poster) still gets
+    each language's strings.
     """
-    translations = getattr(g.get("_flask_babel"), "babel_translations", None)
-    if translations is None:
-        translations = get_translations()  # this also makes Flask-Babel's namespace on first use
-        state = g.get("_flask_babel")
-        if state is not None:
-            state.babel_translations = translations
-    return translations
+
+    def get_translations(self):
+        state = g.get("_flask_babel") if g else None
+        translations = getattr(state, "babel_translations", None)
+        if translations is None:
+            translations = super().get_translations()  # this also makes Flask-Babel's namespace on first use
+            state = g.get("_flask_babel") if g else None
+            if state is not None:
+                state.babel_translations = translations
+        return translations
+
+
+class RequestBabel(Babel):
+    """Flask-Babel whose default domain is a RequestDomain."""
+
+    @cached_property
+    def domain_instance(self):
+        return RequestDomain(domain=self.domain)
 
 
 def init_app(app: Flask) -> None:
     """Expose language names, the current locale and formatters to templates."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
     app.add_template_filter(lambda code: LANGUAGE_NAMES.get(code, code), "language_name")
     app.jinja_env.globals.update(
         LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -81,12 +81,14 @@ def test_the_app_loads_the_compiled_catalogs(app, locale, expected):
 
 
 def test_templates_look_translations_up_once_per_request_and_follow_a_forced_language(app):
-    """app/i18n.py keeps the request's translations for the templates; force_locale and refresh still switch."""
+    """app/i18n.py keeps the request's translations; force_locale and refresh still switch, in templates and Python."""
     from flask import render_template_string
-    from flask_babel import force_locale, refresh
+    from flask_babel import force_locale, gettext, lazy_gettext, refresh
 
     def when():
-        return render_template_string('{{ _("When") }}')
+        shown = render_template_string('{{ _("When") }}')
+        assert gettext("When") == str(lazy_gettext("When")) == shown
+        return shown
 
     with app.test_request_context(headers={"Cookie": "lang=ky"}):
         assert when() == "Качан" and when() == "Качан"

@@ -257,8 +257,8 @@ _ATTENDANCE = (
 
 def headcount(hearing: Hearing) -> breakdown.Headcount:
     """Checked-in total and women (the desk's status line after each scan): the tally the database keeps."""
-    row = db.session.execute(_HEADCOUNT, {"hearing_id": hearing.id}).first()
-    return breakdown.Headcount(total=row.total, women=row.women) if row else breakdown.Headcount(total=0, women=0)
+    total, women = db.session.execute(_HEADCOUNT, {"hearing_id": hearing.id}).first() or (0, 0)  # no row: nobody yet
+    return breakdown.Headcount(total=total, women=women)
 
 
 def attendance_for(hearing: Hearing) -> breakdown.Attendance:

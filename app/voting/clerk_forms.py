@@ -27,10 +27,9 @@ HAND_COLUMNS = {"for": _l("For"), "against": _l("Against"), "abstain": _l("Absta
 SETUP_FIELDS = ("ballot_kind", "rule", "min_choices", "max_choices", "points", "rank_k", "min_score",
                 "min_winners", "max_winners", "max_project_cost", "registered_may_vote")  # fmt: skip
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Enter a whole number of zero or more."))
-INTEGER_MAX = MAX_INTEGER  # the setup's integer columns; the highest project cost is a big integer
 
 
-def _count(label, limit=INTEGER_MAX, **kwargs):
+def _count(label, limit=MAX_INTEGER, **kwargs):  # the setup's integer columns
     return IntegerField(label, validators=[Optional(), NOT_NEGATIVE, NumberRange(max=limit)], **kwargs)
 
 
