@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+from app.registration import panel_cache
 from tests.helpers import Factory
 
 
@@ -99,6 +100,7 @@ def empty_tables(app) -> None:
             for name in tables:
                 db.session.execute(sa.text(f'DELETE FROM "{name}"'))
         db.session.commit()
+    panel_cache.clear()  # panels rendered from the rows just deleted
 
 
 @pytest.fixture(autouse=True)

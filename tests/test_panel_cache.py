@@ -3,7 +3,9 @@
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
+from app.auth.models import Membership, User
 from app.extensions import db
 from app.registration import panel_cache
 from app.registration.models import CheckIn
@@ -72,3 +74,45 @@ def test_panels_of_different_hearings_and_languages_are_kept_apart(client, desk,
     assert figure(html, "total") == 0
     client.set_cookie("lang", "ru")
     assert "checked in" not in panel(client, desk)
+
+
+def _statements(client, url):
+    """The SQL statements one GET of `url` runs, and its response."""
+    seen = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        response = client.get(url, headers=HX)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    return response, seen
+
+
+def test_a_fresh_panel_is_answered_without_loading_its_hearing(client, desk, window):
+    window(3600)
+    scan(client, desk, register(desk.hearing, "female").token)
+    first, _ = _statements(client, f"{desk.url}/live/panel")
+    again, statements = _statements(client, f"{desk.url}/live/panel")
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert not any("FROM hearing" in s for s in statements)  # only the logged-in user is loaded
+    assert len(statements) == 1
+
+
+def test_a_fresh_panel_is_still_refused_to_other_municipalities_and_revoked_members(app, client, desk, make, window):
+    window(3600)
+    assert figure(panel(client, desk), "total") == 0  # the panel is in the cache now
+    stranger_town = make.municipality(slug="tash-bulak", name="Tash-Bulak")
+    make.user("bakyt", stranger_town, "clerk")
+    stranger = app.test_client()
+    login(stranger, "bakyt")
+    for which in ("live", "projector"):
+        assert stranger.get(f"{desk.url}/{which}/panel", headers=HX).status_code == 403
+    assert app.test_client().get(f"{desk.url}/live/panel", headers=HX).status_code in (302, 401)
+    assert client.get(f"{desk.url}/live/panel", headers=HX).status_code == 200
+    membership = db.session.scalar(db.select(Membership).join(User).where(User.username == "aigul"))
+    db.session.delete(membership)
+    db.session.commit()
+    assert client.get(f"{desk.url}/live/panel", headers=HX).status_code == 403

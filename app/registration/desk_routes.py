@@ -279,8 +279,12 @@ def live(hearing_id):
     return _render("live.html", hearing, **_figures(hearing))
 
 
-def _panel(template: str, hearing) -> str:
-    """A polled panel; see panel_cache for why and how long it is reused."""
+def _panel(template: str, hearing_id: int) -> str:
+    """A polled panel; see panel_cache for why and how long it is reused, and why without its hearing."""
+    hit = panel_cache.fresh(template, hearing_id)
+    if hit is not None and current_user.role_in(hit[0]) in CAN_VIEW:
+        return hit[1]
+    hearing = hearing_for(hearing_id, CAN_VIEW)
     return panel_cache.cached(template, hearing, lambda: _render(template, hearing, **_figures(hearing))[0])
 
 
@@ -288,8 +292,7 @@ def _panel(template: str, hearing) -> str:
 @login_required
 def live_panel(hearing_id):
     """The live panel's figures alone, polled by htmx every 3 seconds."""
-    hearing = hearing_for(hearing_id, CAN_VIEW)
-    return _panel("_live_panel.html", hearing)
+    return _panel("_live_panel.html", hearing_id)
 
 
 @bp.route("/manage/hearings/<int:hearing_id>/projector")
@@ -304,8 +307,7 @@ def projector(hearing_id):
 @login_required
 def projector_panel(hearing_id):
     """The projector's figures alone, polled by htmx every 3 seconds."""
-    hearing = hearing_for(hearing_id, CAN_VIEW)
-    return _panel("_projector_panel.html", hearing)
+    return _panel("_projector_panel.html", hearing_id)
 
 
 # -- attendance sheets ---------------------------------------------------------------------------
