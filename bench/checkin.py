@@ -32,6 +32,8 @@ def run(kind: str) -> bool:
     print(common.line(trivial))
     print(common.line(checkins))
     print(common.ratio(checkins, trivial))
+    print(f"workers' shares of server CPU (%): /healthz {common.worker_shares(trivial)}, "
+          f"check-in {common.worker_shares(checkins)}")
     print(f"acknowledged check-ins {len(checkins.ok)}, stored {stored}")
     return trivial.errors == checkins.errors == 0 and len(checkins.ok) == stored
 

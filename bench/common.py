@@ -28,6 +28,11 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # What Chromium sends, so that the server compresses as it does for a browser; "identity" to compare without.
 ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip, deflate, br, zstd")
 DECODERS = {"br": brotli.decompress, "gzip": gzip.decompress}
+# One connection per request, as gunicorn sees traffic behind a reverse proxy (nginx's default to its upstream)
+# and as many phones each sending their own. BENCH_KEEPALIVE=1 keeps each client's connection open instead:
+# gunicorn then keeps a connection on the worker that accepted it, and a few clients can pile onto one worker
+# (one worker at 94 % of a core while the other idled at 57 %, in a run of 8 clients and 2 workers).
+KEEPALIVE = os.environ.get("BENCH_KEEPALIVE", "0") == "1"
 CSRF_FIELD = re.compile(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -85,10 +90,10 @@ class Server:
     port: int
     pid: int
 
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the master and its workers (from /proc; 0 where there is none)."""
+    def cpu_seconds(self) -> dict[int, float]:
+        """CPU time used so far by the master and by each worker, by process id (from /proc; empty without)."""
         ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-        total = 0
+        used = {}
         for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
             if not entry.isdigit():
                 continue
@@ -98,8 +103,8 @@ class Server:
             except OSError:
                 continue
             if int(entry) == self.pid or int(fields[1]) == self.pid:  # fields[1] is the parent's id
-                total += int(fields[11]) + int(fields[12])  # user and system time
-        return total / ticks
+                used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks  # user and system time
+        return used
 
 
 @contextlib.contextmanager
@@ -142,6 +147,8 @@ class Session:
     def request(self, method, path, body=None, headers=None) -> tuple[int, bytes]:
         """Send one request on the kept-alive connection (reconnecting if the server closed it)."""
         headers = {"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}
+        if not KEEPALIVE:
+            headers["Connection"] = "close"  # http.client opens a new connection for the next request
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in range(3):
@@ -190,6 +197,7 @@ class Figures:
     ok: list = field(default_factory=list)
     samples: list[str] = field(default_factory=list)  # the first few error descriptions
     server_cpu: float = 0.0  # CPU seconds the server's processes used during the phase
+    worker_cpu: list[float] = field(default_factory=list)  # the same, for each worker
 
     @property
     def cpu_per_request(self) -> float:
@@ -222,12 +230,15 @@ def run_clients(name: str, target, args_per_client: list[tuple], server: Server 
         process.start()
     for _ in processes:
         ready.acquire()
-    cpu = server.cpu_seconds() if server else 0.0
+    cpu = server.cpu_seconds() if server else {}
     start = time.perf_counter()
     go.set()
     results = [queue.get() for _ in processes]
     figures = Figures(name, elapsed=time.perf_counter() - start)
-    figures.server_cpu = server.cpu_seconds() - cpu if server else 0.0
+    if server:
+        used = {pid: seconds - cpu.get(pid, 0.0) for pid, seconds in server.cpu_seconds().items()}
+        figures.server_cpu = sum(used.values())
+        figures.worker_cpu = [seconds for pid, seconds in sorted(used.items()) if pid != server.pid]
     for process in processes:
         process.join()
         if process.exitcode:
@@ -273,6 +284,12 @@ def line(figures: Figures, indent: str = "") -> str:
     return (f"{indent + figures.name:24} {len(figures.latencies):8d} {figures.rate:8.1f} {figures.percentile(50):8.2f} "
             f"{figures.percentile(95):8.2f} {figures.percentile(99):8.2f} {figures.errors:6d} "
             f"{figures.cpu_per_request:10.2f}")  # fmt: skip
+
+
+def worker_shares(figures: Figures) -> str:
+    """Each worker's share of the server's CPU during the phase, as "48/52": even shares mean balanced work."""
+    total = sum(figures.worker_cpu)
+    return "/".join(f"{100 * seconds / total:.0f}" for seconds in figures.worker_cpu) if total else "-"
 
 
 def ratio(figures: Figures, trivial: Figures) -> str:

@@ -1,20 +1,22 @@
 """Load run: the production server (gunicorn) on loopback, on SQLite and on PostgreSQL, with a hearing of
-5,000 participants and 200 proposals. Several client processes with keep-alive connections measure, in
-one server run per database, the trivial route (/healthz) and then:
+5,000 participants and 200 proposals. Several client processes, each opening a connection per request as a
+reverse proxy does, measure in one server run per database the trivial route (/healthz) and then:
 
   check-in      the desk's check-in POST (a scanned ticket link), every participant once
   ballot        the voter's ballot POST /t/<token>/ballot (approval, 5 of 200 projects), every ticket once
   live panel    GET of the htmx fragment the clerk's live page polls
   results       GET /h/<code>/results of a published hearing with 5,000 ballots and 200 proposals
 
-Prints requests per second, p50, p95, p99 and errors, and each beside /healthz of the same run. Asserts
+Prints requests per second, p50, p95, p99 and errors, and each beside /healthz of the same run, and how
+the server's CPU was shared between its workers. Asserts
 nothing about time; exits non-zero on errors, crashes or a lost acknowledged write.
 
 Run with `make bench` (both databases) or `.venv/bin/python bench/load.py`. Settings (environment):
 BENCH_DATABASES (sqlite,postgresql), BENCH_PARTICIPANTS (5000), BENCH_PROPOSALS (200), BENCH_CLIENTS (8),
 BENCH_WORKERS (2), BENCH_THREADS (4), BENCH_TRIVIAL (3000), BENCH_PANEL (2000), BENCH_RESULTS (200),
 BENCH_POSTGRES_ADMIN_URL (maintenance connection that creates and drops the throwaway database),
-BENCH_ACCEPT_ENCODING (default Chromium's "gzip, deflate, br, zstd"; "identity" for uncompressed answers).
+BENCH_ACCEPT_ENCODING (default Chromium's "gzip, deflate, br, zstd"; "identity" for uncompressed answers),
+BENCH_KEEPALIVE (1: each client keeps one connection open; see bench/common.py).
 """
 
 import os
@@ -148,6 +150,8 @@ def run(kind: str) -> bool:
     for figures in (checkins, ballots, panel, results):
         print(common.line(figures))
         print(common.ratio(figures, trivial))
+    print("workers' shares of server CPU (%): " + ", ".join(
+        f"{f.name} {common.worker_shares(f)}" for f in (trivial, checkins, ballots, panel, results)))
     for figures in (trivial, checkins, ballots, panel, results):
         for sample in figures.samples:
             print(f"  error ({figures.name}): {sample}")
