@@ -10,7 +10,18 @@ from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.registration import service as registration
-from app.rules.audit_chain import EDITED, GENESIS, MISSING, MOVED, Link, event_digest, verify_chain
+from app.rules.audit_chain import (
+    CUT_OFF,
+    EDITED,
+    GENESIS,
+    MISSING,
+    MOVED,
+    RESEALED,
+    Link,
+    event_digest,
+    parse_seal,
+    verify_chain,
+)
 from app.voting import service as voting
 
 # -- the pure check ------------------------------------------------------------------------------------
@@ -104,6 +115,42 @@ def test_the_check_holds_one_event_at_a_time_so_a_long_log_streams():
     assert alive["most"] <= 1  # the previous event, still named by the loop; a list of them would grow to 3,000
 
 
+def rewritten(links: list[Link], at: int) -> list[Link]:
+    """`links` with event `at` edited and every hash from there on recomputed: a chain that is intact again."""
+    out, previous = [], GENESIS
+    for link in links:
+        fields = link.fields | {"after": {"participant": 99}} if link.id == at else link.fields
+        previous = event_digest(previous, fields) if link.id >= at else link.hash
+        out.append(Link(link.id, out[-1].hash if out else GENESIS, previous, fields))
+    return out
+
+
+def test_events_cut_off_the_end_leave_an_intact_chain_that_only_a_seal_catches():
+    links = list(chain(10))
+    seal = {10: links[-1].hash}
+    assert verify_chain(links, seals=seal).intact
+    assert verify_chain(links[:8]).intact  # the chain alone cannot tell
+    report = verify_chain(links[:8], seals=seal)
+    assert [(b.event_id, b.kind, b.previous_id) for b in report.breaks] == [(10, CUT_OFF, 8)]
+    assert [(b.event_id, b.kind) for b in verify_chain([], seals=seal).breaks] == [(10, CUT_OFF)]
+
+
+def test_a_chain_rewritten_from_an_edit_onwards_breaks_the_seal_after_it():
+    links = list(chain(10))
+    forged = rewritten(links, at=4)
+    assert verify_chain(forged).intact and forged[7].hash != links[7].hash
+    report = verify_chain(forged, seals={3: links[2].hash, 8: links[7].hash[:16]})
+    assert [(b.event_id, b.kind) for b in report.breaks] == [(8, RESEALED)]  # event 3, before the edit, holds
+
+
+def test_a_seal_is_an_event_id_and_the_hash_or_at_least_its_first_16_hex_digits():
+    digest = "ab" * 32
+    assert parse_seal(f"12:{digest}") == (12, digest)
+    assert parse_seal(f" 12:{digest.upper()[:16]} ") == (12, digest[:16])
+    for bad in ("", "12", f"x:{digest}", f"12:{digest[:15]}", f"12:{digest}0", "12:" + "g" * 64, f"-1:{digest}"):
+        assert parse_seal(bad) is None, bad
+
+
 # -- flask audit verify on the database -----------------------------------------------------------------
 
 
@@ -122,8 +169,8 @@ def logged(make):
     return SimpleNamespace(hearing=hearing, ids=ids)
 
 
-def verify(app):
-    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+def verify(app, *seals):
+    result = app.test_cli_runner().invoke(args=["audit", "verify", *(f"--seal={seal}" for seal in seals)])
     return result.exit_code, result.output
 
 
@@ -175,3 +222,21 @@ def test_a_row_moved_to_the_end_of_the_log_is_caught(app, logged):
     assert code == 1
     assert f"event {logged.ids[3]}: prev_hash does not match event {logged.ids[1]}" in output
     assert f"event {logged.ids[-1] + 1}: links to event {logged.ids[1]}, not to event {logged.ids[-1]}" in output
+
+
+def test_the_last_line_is_a_seal_that_catches_events_cut_off_later(app, logged):
+    code, output = verify(app)
+    head = f"{logged.ids[-1]}:" + output.rsplit("hash ", 1)[1].split(")")[0]
+    assert code == 0 and verify(app, head)[0] == 0
+    cut = sa.delete(AuditEvent.__table__).where(AuditEvent.id >= logged.ids[-2])
+    db.session.execute(cut)
+    db.session.commit()
+    assert verify(app)[0] == 0  # what is left is a well-linked chain
+    code, output = verify(app, head)
+    assert code == 1
+    assert f"event {logged.ids[-1]}: sealed but not in the log (the log ends at event {logged.ids[-3]})" in output
+
+
+def test_a_malformed_seal_is_refused_before_anything_is_read(app, logged):
+    code, output = verify(app, "12:not-a-hash")
+    assert code == 2 and "is not EVENT:HASH" in output

@@ -87,7 +87,7 @@ def test_the_json_is_valid_against_the_published_schema(client, make):
     Draft202012Validator.check_schema(served)
     errors = [error.message for error in Draft202012Validator(served).iter_errors(document)]
     assert errors == []
-    assert document["schema_version"] == "1.0" and document["hearing"]["code"] == hearing.public_code
+    assert document["schema_version"] == "1.1" and document["hearing"]["code"] == hearing.public_code
 
 
 def test_the_schema_refuses_a_suppressed_count_that_carries_a_value(client, make):

@@ -1,6 +1,11 @@
 """Publishing a closed hearing: the checklist, justifications for unmet requirements, corrections afterwards."""
 
+import json
+import os
+
 import pytest
+import sqlalchemy as sa
+from jsonschema import Draft202012Validator
 
 from app.audit.models import AuditEvent
 from app.consultations.models import Consultation, ConsultationCount
@@ -13,6 +18,9 @@ from app.publication.service import requirement_checks
 from app.registration import service as registration
 from app.voting import service as voting
 from tests.helpers import login, post
+
+SCHEMA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "app", "static", "open-data",
+                      "results-v1.schema.json")  # fmt: skip
 
 
 @pytest.fixture
@@ -165,3 +173,39 @@ def test_a_published_hearing_keeps_its_documents(client, published):
     assert response.status_code == 409
     assert "its documents can no longer be changed" in response.get_data(as_text=True)
     assert db.session.get(Hearing, hearing.id).documents == []
+
+
+def test_the_published_record_carries_the_audit_seal_that_catches_a_cut_log(app, client, published):
+    hearing = published["hearing"]
+    event = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.action == "hearing.publish" and event.object_id == hearing.id
+    seal = f"{event.id}:{event.hash}"
+    client.set_cookie("lang", "en")
+    page = client.get(f"/h/{hearing.public_code}/results").get_data(as_text=True)
+    assert f'data-seal="{seal}"' in page and "Audit seal" in page
+    document = client.get(f"/h/{hearing.public_code}/results.json").get_json()
+    assert document["audit_seal"] == {"event": event.id, "sha256": event.hash}
+    with open(SCHEMA, encoding="utf-8") as handle:
+        assert list(Draft202012Validator(json.load(handle)).iter_errors(document)) == []
+    client.set_cookie("lang", "ru")
+    assert "Печать журнала аудита" in client.get(f"/h/{hearing.public_code}/results").get_data(as_text=True)
+
+    def verify():
+        return app.test_cli_runner().invoke(args=["audit", "verify", "--seal", seal])
+
+    post(client, f"/manage/hearings/{hearing.id}/corrections",
+         {"subject": "chair", "value": "A. Toktogulova-Asanova", "reason": "Surname misspelt"})  # fmt: skip
+    assert verify().exit_code == 0  # events after the seal are fine
+    db.session.execute(sa.delete(AuditEvent.__table__).where(AuditEvent.id >= event.id))
+    db.session.commit()
+    result = verify()
+    assert result.exit_code == 1 and f"event {event.id}: sealed but not in the log" in result.output
+
+
+def test_a_hearing_published_without_an_audited_step_has_no_seal(client, closed):
+    hearing = closed["hearing"]
+    hearing.state = "published"
+    db.session.commit()
+    page = client.get(f"/h/{hearing.public_code}/results").get_data(as_text=True)
+    assert "data-seal" not in page
+    assert client.get(f"/h/{hearing.public_code}/results.json").get_json()["audit_seal"] is None

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.rules.audit_chain import GENESIS, HASHED_FIELDS, ChainReport, Link, event_digest, event_fields, verify_chain
 from app.timeutil import utcnow
 
-__all__ = ["GENESIS", "event_digest", "event_fields", "record", "stored_links", "verify"]
+__all__ = ["GENESIS", "event_digest", "event_fields", "publication_seal", "record", "stored_links", "verify"]
 
 PENDING = "pending"
 _PG_AUDIT_LOCK = 7_400_001  # advisory lock key that serialises appends to the chain on PostgreSQL
@@ -71,6 +71,18 @@ def stored_links() -> Iterator[Link]:
         yield Link(row.id, row.prev_hash, row.hash, event_fields(row))
 
 
-def verify(keep: int = 100) -> ChainReport:
-    """Check the whole stored chain."""
-    return verify_chain(stored_links(), keep=keep)
+def verify(keep: int = 100, seals: dict[int, str] | None = None) -> ChainReport:
+    """Check the whole stored chain, and the seals (event id -> hash) recorded outside it."""
+    return verify_chain(stored_links(), keep=keep, seals=seals)
+
+
+def publication_seal(hearing) -> tuple[int, str] | None:
+    """(event id, hash) of the hearing's latest publication event: the head of the log when it was published."""
+    row = db.session.execute(
+        sa.select(AuditEvent.id, AuditEvent.hash)
+        .where(AuditEvent.object_type == "hearing", AuditEvent.object_id == hearing.id,
+               AuditEvent.action == "hearing.publish")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()  # fmt: skip
+    return (row.id, row.hash) if row is not None else None

@@ -5,7 +5,7 @@ import click
 from app.extensions import db
 from app.ops import backup as backups
 from app.ops import bp
-from app.rules.audit_chain import EDITED, MOVED, ChainBreak
+from app.rules.audit_chain import CUT_OFF, EDITED, MIN_SEAL_DIGITS, MOVED, RESEALED, ChainBreak, parse_seal
 
 
 def _size(n: float) -> str:
@@ -21,6 +21,11 @@ def _size(n: float) -> str:
 
 def _describe(broken: ChainBreak) -> str:
     """One line saying which event broke the chain and what that means."""
+    if broken.kind == CUT_OFF:
+        end = f"the log ends at event {broken.previous_id}" if broken.previous_id else "the log is empty"
+        return f"event {broken.event_id}: sealed but not in the log ({end}): events were cut off or deleted"
+    if broken.kind == RESEALED:
+        return f"event {broken.event_id}: its hash is not the sealed one: it or an event before it was rewritten"
     if broken.kind == EDITED:
         return f"event {broken.event_id}: hash mismatch, the row was changed after it was written"
     if broken.kind == MOVED:
@@ -51,13 +56,31 @@ def audit():
     """The append-only, hash-chained audit log."""
 
 
+def _seals(ctx, param, values) -> dict[int, str]:
+    seals = {}
+    for value in values:
+        seal = parse_seal(value)
+        if seal is None:
+            raise click.BadParameter(f"{value!r} is not EVENT:HASH (the hash in full or its first "
+                                     f"{MIN_SEAL_DIGITS} or more hex digits)")  # fmt: skip
+        seals[seal[0]] = seal[1]
+    return seals
+
+
 @audit.command()
 @click.option("--show", default=20, show_default=True, help="Print at most this many breaks.")
-def verify(show):
-    """Walk the audit chain; exit 1 naming each event where it breaks."""
+@click.option("--seal", "seals", multiple=True, callback=_seals, metavar="EVENT:HASH",
+              help="An event and hash recorded earlier (this command's last line, or a published hearing's seal); "
+                   "fails if that event is gone or changed. Repeatable.")  # fmt: skip
+def verify(show, seals):
+    """Walk the audit chain; exit 1 naming each event where it breaks.
+
+    The chain shows edited, deleted and moved events, but not events cut off its end: give the seals
+    recorded earlier to check that too.
+    """
     from app.audit.service import verify as verify_chain
 
-    report = verify_chain(keep=show)
+    report = verify_chain(keep=show, seals=seals)
     if report.intact:
         tail = f" (last event {report.last_id}, hash {report.last_hash})" if report.last_id else ""
         click.echo(f"{report.events} events, chain intact{tail}.")

@@ -17,7 +17,7 @@ from app.publication.results import ProposalResult, Results
 from app.rules import disclosure
 from app.voting.pabulib_io import export_pb
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added audit_seal
 SCHEMA_FILE = "open-data/results-v1.schema.json"
 CSV_COLUMNS = ("section", "proposal_id", "requirement", "gender", "age_band", "settlement", "measure", "value",
                "suppressed")  # fmt: skip
@@ -161,6 +161,7 @@ def results_json(results: Results) -> dict:
                        "url": absolute_url("hearings.document", code=hearing.public_code, document_id=d.id)}
                       for d in results.documents],  # fmt: skip
         "files": files(hearing.public_code),
+        "audit_seal": {"event": results.seal[0], "sha256": results.seal[1]} if results.seal else None,
     }
 
 

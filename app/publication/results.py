@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import abort, current_app, url_for
 
+from app.audit.service import publication_seal
 from app.extensions import db
 from app.hearings.models import SIGNED_KINDS, Hearing, HearingDocument
 from app.hearings.public import public_hearing
@@ -62,6 +63,7 @@ class Results:
     justifications: dict[str, dict[str, str]]  # requirement -> stage -> text
     corrections: list[Correction]
     documents: list[HearingDocument]
+    seal: tuple[int, str] | None = None  # (event id, hash) of the audit log's head when it was published
 
     @property
     def threshold(self) -> int:
@@ -163,7 +165,7 @@ def public_results(hearing: Hearing) -> Results:
         hearing=hearing, genders=genders, figures=figures, outcome=outcome,
         proposals=_proposal_results(hearing, outcome, genders, threshold), voters=voters,
         checks=public_checks(hearing, figures, genders), justifications=justifications,
-        corrections=service.corrections(hearing), documents=documents,
+        corrections=service.corrections(hearing), documents=documents, seal=publication_seal(hearing),
     )  # fmt: skip
 
 

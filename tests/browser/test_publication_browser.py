@@ -8,6 +8,7 @@ chart, the table with its small cell hidden, and the requirement checklist. No r
 leaves the machine.
 """
 
+import re
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -161,6 +162,10 @@ def test_a_hearing_from_the_door_to_the_published_results_on_a_phone(app, server
         expect(checklist.locator("[data-check=consultation]")).to_contain_text(in_english(app, "met"))
         expect(checklist.locator("[data-check=notice]")).to_contain_text("Announced late because")
         expect(citizen.locator("body")).to_contain_text("Water pipe to the school")
+        seal = citizen.locator("section.seal code.seal-hash")  # the audit log's head at publication, wrapped
+        expect(seal).to_be_visible()
+        expect(seal).to_have_text(re.compile(r"^\d+:[0-9a-f]{64}$"))
+        assert seal.bounding_box()["width"] <= PHONE["width"]
         assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         citizen.screenshot(path=artifacts / "publication-2-phone-results.png", full_page=True)
 
