@@ -257,7 +257,9 @@ _ATTENDANCE = (
 
 def headcount(hearing: Hearing) -> breakdown.Headcount:
     """Checked-in total and women (the desk's status line after each scan): the tally the database keeps."""
-    total, women = db.session.execute(_HEADCOUNT, {"hearing_id": hearing.id}).first() or (0, 0)  # no row: nobody yet
+    # Two integers: through the session's connection, without the ORM's result machinery (a third of the cost).
+    row = db.session.connection().execute(_HEADCOUNT, {"hearing_id": hearing.id}).first()
+    total, women = row or (0, 0)  # no row: nobody yet
     return breakdown.Headcount(total=total, women=women)
 
 
