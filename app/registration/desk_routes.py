@@ -285,7 +285,7 @@ def _panel(template: str, hearing_id: int) -> str:
     if hit is not None and current_user.role_in(hit[0]) in CAN_VIEW:
         return hit[1]
     hearing = hearing_for(hearing_id, CAN_VIEW)
-    return panel_cache.cached(template, hearing, lambda: _render(template, hearing, **_figures(hearing))[0])
+    return panel_cache.remember(template, hearing, _render(template, hearing, **_figures(hearing))[0])
 
 
 @bp.route("/manage/hearings/<int:hearing_id>/live/panel")

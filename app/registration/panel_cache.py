@@ -12,7 +12,6 @@ refusal (403 or 404) is always decided on current data.
 """
 
 import time
-from collections.abc import Callable
 
 from flask_babel import get_locale
 
@@ -34,16 +33,11 @@ def fresh(template: str, hearing_id: int) -> tuple[int, str] | None:
     return hit[1], hit[2]
 
 
-def cached(template: str, hearing, render: Callable[[], str]) -> str:
-    """The panel from the cache while fresh, else `render()` (remembered)."""
-    hit = fresh(template, hearing.id)
-    if hit is not None and hit[0] == hearing.municipality_id:
-        return hit[1]
-    now = time.monotonic()
-    body = render()
+def remember(template: str, hearing, body: str) -> str:
+    """Keep `body` as the hearing's panel for the next SECONDS, and return it."""
     if len(_panels) >= MAX_ENTRIES:
         _panels.clear()
-    _panels[_key(template, hearing.id)] = (now, hearing.municipality_id, body)
+    _panels[_key(template, hearing.id)] = (time.monotonic(), hearing.municipality_id, body)
     return body
 
 
