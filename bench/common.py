@@ -166,9 +166,13 @@ class Session:
                     raise
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
+                self._keep_cookie(value)
         return response.status, data
+
+    def _keep_cookie(self, set_cookie: str) -> None:
+        """Remember the name and value of a Set-Cookie header (its attributes do not matter here)."""
+        name, _, rest = set_cookie.partition("=")
+        self.cookies[name.strip()] = rest.split(";", 1)[0]
 
     def _once(self, method, path, body, headers) -> tuple[int, bytes]:
         """One request on a new connection that the server closes after answering.
@@ -194,8 +198,7 @@ class Session:
             name, _, value = line.partition(":")
             name, value = name.strip().lower(), value.strip()
             if name == "set-cookie":
-                cookie, _, rest = value.partition("=")
-                self.cookies[cookie] = rest.split(";", 1)[0]
+                self._keep_cookie(value)
             elif name == "content-encoding":
                 encoding = value
             elif name == "transfer-encoding":
