@@ -18,6 +18,7 @@ from app.publication.service import requirement_checks
 from app.registration import service as registration
 from app.voting import service as voting
 from tests.helpers import login, post
+from tests.test_minutes_pdf import pdf_text
 
 SCHEMA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "app", "static", "open-data",
                       "results-v1.schema.json")  # fmt: skip
@@ -187,6 +188,10 @@ def test_the_published_record_carries_the_audit_seal_that_catches_a_cut_log(app,
     assert document["audit_seal"] == {"event": event.id, "sha256": event.hash}
     with open(SCHEMA, encoding="utf-8") as handle:
         assert list(Draft202012Validator(json.load(handle)).iter_errors(document)) == []
+    minutes = client.get(f"/h/{hearing.public_code}/minutes?lang=en").get_data(as_text=True)
+    assert f'<code class="seal-hash">{seal}</code>' in minutes  # the printed protocol carries it too
+    pdf = client.get(f"/h/{hearing.public_code}/minutes.pdf?lang=ky")
+    assert seal in "".join(pdf_text(pdf.data).split()) and "Аудит журналынын мөөрү" in pdf_text(pdf.data)
     client.set_cookie("lang", "ru")
     assert "Печать журнала аудита" in client.get(f"/h/{hearing.public_code}/results").get_data(as_text=True)
 
@@ -209,3 +214,4 @@ def test_a_hearing_published_without_an_audited_step_has_no_seal(client, closed)
     page = client.get(f"/h/{hearing.public_code}/results").get_data(as_text=True)
     assert "data-seal" not in page
     assert client.get(f"/h/{hearing.public_code}/results.json").get_json()["audit_seal"] is None
+    assert "seal-hash" not in client.get(f"/h/{hearing.public_code}/minutes?lang=en").get_data(as_text=True)

@@ -97,6 +97,7 @@ def render(minutes: Protocol) -> bytes:
     _session(pdf, minutes)
     _proposals(pdf, minutes)
     _checklist(pdf, minutes)
+    _seal(pdf, minutes)
     _signatures(pdf, minutes)
     return bytes(pdf.output())
 
@@ -182,6 +183,16 @@ def _checklist(pdf: MinutesPDF, m: Protocol) -> None:
             pdf.para(f"{_('After')}: {c.after or '—'}", size=9)
             pdf.para(f"{_('Reason')}: {c.reason}", size=9)
             pdf.ln(1)
+
+
+def _seal(pdf: MinutesPDF, m: Protocol) -> None:
+    """The audit log's head at publication, for whoever keeps this paper to check the record later."""
+    if not m.seal:
+        return
+    pdf.heading(_("Audit seal"))
+    pdf.para(m.seal, size=8.5)
+    pdf.para(_("Keep this line. With it anyone can ask the municipality to show that nothing recorded up to "
+               "publication was changed or removed."), size=9)  # fmt: skip
 
 
 def _signatures(pdf: MinutesPDF, m: Protocol) -> None:

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.audit.service import publication_seal
 from app.extensions import db
 from app.hearings.forms import KIND_LABELS
 from app.hearings.models import Hearing
@@ -115,6 +116,7 @@ class Protocol:
     checks: list[CheckEntry]
     corrections: list[CorrectionEntry]
     signatures: list[tuple[str, str]] = field(default_factory=list)  # (role, name)
+    seal: str = ""  # "event:hash" of the audit log's head at publication; empty before (see audit_chain)
 
 
 def build(hearing: Hearing) -> Protocol:
@@ -146,6 +148,7 @@ def build(hearing: Hearing) -> Protocol:
         questions=entries, rule=rule, proposals=proposals, checks=_checks(hearing, figures),
         corrections=_corrections(hearing, numbers),
         signatures=[(_("Chair"), hearing.chair), (_("Secretary"), hearing.secretary)],
+        seal=":".join(map(str, publication_seal(hearing) or ())),
     )  # fmt: skip
 
 
